@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * create-diff-object: the pipeline's shared state. One file per stage:
+ *   main.c       options, loading, the exit-code contract
+ *   correlate.c  pairs ORIG and PATCHED symbols and sections
+ *   target.c     what a relocation points at, and whether two are equal
+ *   compare.c    SAME / CHANGED / NEW for functions and data
+ *   refuse.c     the changes a live patch cannot carry
+ *   include.c    what the output needs: functions, data, strings
+ *   special.c    entries of special sections that belong to them
+ *   emit.c       the output object, klp records and metadata
+ */
+#ifndef CDO_H
+#define CDO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "elf-model.h"
+#include "symvers.h"
+#include "target-syms.h"
+
+/* Exit codes of the command-line contract. */
+enum {
+	EXIT_CHANGED = 0,
+	EXIT_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_NO_CHANGE = 3,
+};
+
+struct special_size {
+	const char *name;
+	size_t size;
+};
+
+struct worklist {
+	struct symbol **syms;
+	size_t nr_syms, cap_syms;
+	struct section **secs;
+	size_t nr_secs, cap_secs;
+};
+
+/* A special section's entries and which of them the output keeps. */
+struct special {
+	struct section *sec;
+	struct section *pair;		/* .orc_unwind beside .orc_unwind_ip */
+	size_t entry_size, pair_size, nr_entries;
+	bool *kept;
+};
+
+struct cdo {
+	struct elf_obj *orig, *patched, *out;
+	const char *out_path;
+	const char *objname;		/* vmlinux, or the module patched */
+	struct target_syms *target;
+	bool target_is_orig;		/* no --symbols: ORIG.o stands in */
+	struct symvers *symvers;
+	struct special_size *sizes;	/* entry sizes of special sections */
+	size_t nr_sizes;
+	int refusals;
+	struct worklist work;
+	struct special *specials;
+	size_t nr_specials;
+
+	/* emit.c: the records of lib/klp-records.h and what they name. */
+	struct section *meta_strtab, *meta_relocs, *meta_funcs;
+	struct hash meta_strings;
+	char **klp_names;
+	size_t nr_klp_names, cap_klp_names;
+};
+
+/* What a relocation points at, with section symbols resolved. */
+enum target_kind {
+	TARGET_SYMBOL,		/* sym + off (off relative to the symbol) */
+	TARGET_STRING,		/* a string of a mergeable section */
+	TARGET_SECTION,		/* a section with no symbol there */
+};
+
+struct target {
+	enum target_kind kind;
+	struct symbol *sym;	/* TARGET_SYMBOL */
+	struct section *sec;	/* TARGET_STRING, TARGET_SECTION */
+	int64_t off;
+	int64_t sec_off;	/* the addend as an offset in sec, for copies of it */
+};
+
+/* correlate.c */
+void correlate(struct cdo *c);
+char *canonical_name(const char *name);
+
+/* target.c */
+void resolve_target(const struct section *base, const struct reloc *r,
+		    struct target *t);
+bool targets_equal(const struct target *a, const struct target *b, int depth);
+bool is_local_rodata(const struct symbol *sym);
+bool is_data_section(const struct section *sec);
+void symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr);
+void range_relocs(const struct section *sec, uint64_t start, uint64_t end,
+		  struct reloc **first, size_t *nr);
+
+/* compare.c */
+void compare(struct cdo *c);
+bool data_equal(const struct symbol *a, const struct symbol *b, int depth);
+
+/* refuse.c */
+void refuse_unsafe(struct cdo *c);
+bool is_init_section(const struct section *sec);
+
+/* include.c */
+int include(struct cdo *c);
+int include_relocs(struct cdo *c, const struct section *sec, struct reloc *r,
+		   size_t nr, const char *user);
+
+/* special.c */
+size_t special_entry_size(const struct cdo *c, const char *name);
+int include_special(struct cdo *c, bool *progress);
+int emit_special(struct cdo *c);
+void free_special(struct cdo *c);
+
+/* emit.c */
+int emit(struct cdo *c);
+void free_emit(struct cdo *c);
+int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
+		uint64_t end, struct section *to, uint64_t to_start);
+
+#endif

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The output object: each included function and data object in a
+ * section of its own, whole copies of included strings and anonymous
+ * read-only sections, the kept special-section entries, and the records
+ * of lib/klp-records.h. Changed functions become local, as the module
+ * must not define a second global of a kernel symbol's name; new ones
+ * keep their binding so other objects of the same patch can use them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "klp-records.h"
+#include "util.h"
+
+struct interned {
+	struct hash_node node;
+	char *s;
+	uint64_t off;
+};
+
+/* Offset of @s in .klp_build.strtab, adding it once. */
+static uint64_t meta_string(struct cdo *c, const char *s)
+{
+	uint64_t key = hash_str(s);
+	struct hash_node *n;
+	struct interned *in;
+
+	hash_for_each_key(&c->meta_strings, n, key) {
+		in = container_of(n, struct interned, node);
+		if (!strcmp(in->s, s))
+			return in->off;
+	}
+	in = xcalloc(1, sizeof(*in));
+	in->s = xstrdup(s);
+	elf_sec_append(c->meta_strtab, s, strlen(s) + 1, 1, &in->off);
+	hash_add(&c->meta_strings, &in->node, key);
+	return in->off;
+}
+
+static void add_pointer(struct cdo *c, struct section *sec, uint64_t off,
+			struct symbol *to, int64_t addend)
+{
+	elf_add_reloc(elf_add_rela(c->out, sec), off, R_X86_64_64, to, addend);
+}
+
+static void remember_klp_name(struct cdo *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_klp_names; i++) {
+		if (!strcmp(c->klp_names[i], name))
+			return;
+	}
+	grow_array((void **)&c->klp_names, &c->cap_klp_names, c->nr_klp_names + 1,
+		   sizeof(*c->klp_names));
+	c->klp_names[c->nr_klp_names++] = xstrdup(name);
+}
+
+/* A reference the livepatch core resolves at load: see lib/klp-records.h. */
+static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
+		      int64_t addend, struct section *to, uint64_t off)
+{
+	struct klp_build_reloc rec = { 0 };
+	unsigned long pos = 0;
+	uint64_t at;
+	char *name;
+
+	if (target_sympos(c->target, c->orig, orig_sym, &pos))
+		return -1;
+	name = xasprintf(".klp.sym.%s.%s,%lu", c->objname, orig_sym->name, pos);
+	rec.addend = addend;
+	rec.type = type;
+	/* Not allocated: the post-link step consumes and removes it. */
+	if (!c->meta_relocs)
+		c->meta_relocs = elf_add_section(c->out, KLP_RELOCS_SEC, SHT_PROGBITS, 0, 8,
+						 sizeof(struct klp_build_reloc), NULL, 0);
+	elf_sec_append(c->meta_relocs, &rec, sizeof(rec), 8, &at);
+	add_pointer(c, c->meta_relocs, at + offsetof(struct klp_build_reloc, place),
+		    elf_section_symbol(to), off);
+	add_pointer(c, c->meta_relocs, at + offsetof(struct klp_build_reloc, symname),
+		    elf_section_symbol(c->meta_strtab), meta_string(c, name));
+	remember_klp_name(c, name);
+	free(name);
+	return 0;
+}
+
+static struct symbol *undefined_global(struct cdo *c, const char *name)
+{
+	struct symbol *s;
+
+	for (s = elf_find_symbol(c->out, name); s; s = elf_next_symbol_named(s)) {
+		if (!s->sec && s->bind == STB_GLOBAL)
+			return s;
+	}
+	return elf_add_symbol(c->out, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+}
+
+/*
+ * A reference to something the kernel already has. Exported by another
+ * object: a plain undefined symbol, which the module loader resolves.
+ * Otherwise a klp record: the object's own symbols, even exported ones,
+ * because a module may be loaded after the patch.
+ */
+static int external(struct cdo *c, const struct symbol *psym, const struct target *t,
+		    const struct reloc *r, struct section *to, uint64_t off)
+{
+	const struct symbol *osym = psym->sec ? psym->twin : (psym->twin ? psym->twin : psym);
+	const char *name = osym ? osym->name : psym->name;
+	const char *owner = symvers_owner(c->symvers, name);
+
+	if (!osym) {
+		err_msg(c->patched->path, "%s: is new but was not included; this is a bug, please report it",
+			psym->name);
+		return -1;
+	}
+	if (owner && strcmp(owner, c->objname))
+		goto plain;
+	if (osym->sec)
+		return klp_record(c, osym, r->type, t->off, to, off);
+	if (!c->target_is_orig && target_defines(c->target, name))
+		return klp_record(c, osym, r->type, t->off, to, off);
+	/* Without Module.symvers, an unknown symbol is left to the module loader. */
+	if (c->target_is_orig || !c->symvers)
+		goto plain;
+	err_msg(c->patched->path, "%s: is neither exported (per --symvers) nor defined in %s; pass the Module.symvers and --symbols of the kernel being patched",
+		name, c->target->elf->path);
+	return -1;
+plain:
+	elf_add_reloc(elf_add_rela(c->out, to), off, r->type, undefined_global(c, name), t->off);
+	return 0;
+}
+
+static int emit_reloc(struct cdo *c, const struct section *from, const struct reloc *r,
+		      struct section *to, uint64_t off)
+{
+	struct target t;
+
+	resolve_target(from, r, &t);
+	if (t.kind == TARGET_SYMBOL) {
+		if (t.sym->clone) {
+			elf_add_reloc(elf_add_rela(c->out, to), off, r->type, t.sym->clone, t.off);
+			return 0;
+		}
+		return external(c, t.sym, &t, r, to, off);
+	}
+	if (!t.sec->clone) {
+		err_msg(c->patched->path, "%s: referenced from %s but not included; this is a bug, please report it",
+			t.sec->name, from->name);
+		return -1;
+	}
+	elf_add_reloc(elf_add_rela(c->out, to), off, r->type,
+		      elf_section_symbol(t.sec->clone), t.sec_off);
+	return 0;
+}
+
+int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
+		uint64_t end, struct section *to, uint64_t to_start)
+{
+	struct reloc *r;
+	size_t nr, i;
+
+	range_relocs(from, start, end, &r, &nr);
+	for (i = 0; i < nr; i++) {
+		if (emit_reloc(c, from, &r[i], to, r[i].offset - start + to_start))
+			return -1;
+	}
+	return 0;
+}
+
+static char *clone_section_name(const struct symbol *sym)
+{
+	const struct section *sec = sym->sec;
+	const char *prefix;
+
+	if (sec->nr_syms == 1 && sym->sym.st_value == 0 && sym->sym.st_size == sec->size)
+		return xstrdup(sec->name);
+	if (sec_is_text(sec))
+		prefix = ".text";
+	else if (sec->sh.sh_type == SHT_NOBITS)
+		prefix = ".bss";
+	else
+		prefix = sec_is_writable(sec) ? ".data" : ".rodata";
+	return xasprintf("%s.%s", prefix, sym->name);
+}
+
+static void clone_symbol(struct cdo *c, struct symbol *sym)
+{
+	const struct section *from = sym->sec;
+	char *name = clone_section_name(sym);
+	const void *bytes = from->data ? from->data + sym->sym.st_value : NULL;
+	struct section *sec;
+	unsigned char bind = sym->bind;
+
+	sec = elf_add_section(c->out, name, from->sh.sh_type, from->sh.sh_flags,
+			      from->sh.sh_addralign, from->sh.sh_entsize, bytes,
+			      sym->sym.st_size);
+	free(name);
+	if (sym->status == DIFF_CHANGED || sym->parent)
+		bind = STB_LOCAL;
+	sym->clone = elf_add_symbol(c->out, sym->name, bind, sym->type, sec, 0,
+				    sym->sym.st_size);
+	sym->clone->sym.st_other = sym->sym.st_other;
+}
+
+static void clone_section(struct cdo *c, struct section *from)
+{
+	from->clone = elf_add_section(c->out, from->name, from->sh.sh_type,
+				      from->sh.sh_flags, from->sh.sh_addralign,
+				      from->sh.sh_entsize, from->data, from->size);
+}
+
+static int clone_all(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		if (c->patched->syms[i]->include)
+			clone_symbol(c, c->patched->syms[i]);
+	}
+	for (i = 1; i < c->patched->nr_secs; i++) {
+		if (c->patched->secs[i]->include)
+			clone_section(c, c->patched->secs[i]);
+	}
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *s = c->patched->syms[i];
+
+		if (s->include && emit_relocs(c, s->sec, s->sym.st_value,
+					      s->sym.st_value + s->sym.st_size,
+					      s->clone->sec, 0))
+			return -1;
+	}
+	for (i = 1; i < c->patched->nr_secs; i++) {
+		struct section *sec = c->patched->secs[i];
+
+		if (sec->include && emit_relocs(c, sec, 0, sec->size, sec->clone, 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int emit_funcs(struct cdo *c)
+{
+	struct symbol *strsec = elf_section_symbol(c->meta_strtab);
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *p = c->patched->syms[i];
+		struct klp_build_func rec = { 0 };
+		unsigned long pos = 0;
+		uint64_t at;
+
+		if (!p->include || p->status != DIFF_CHANGED || p->type != STT_FUNC || p->parent)
+			continue;
+		if (target_sympos(c->target, c->orig, p->twin, &pos))
+			return -1;
+		rec.sympos = pos;
+		elf_sec_append(c->meta_funcs, &rec, sizeof(rec), 8, &at);
+		add_pointer(c, c->meta_funcs, at + offsetof(struct klp_build_func, new_func),
+			    p->clone, 0);
+		add_pointer(c, c->meta_funcs, at + offsetof(struct klp_build_func, old_name),
+			    strsec, meta_string(c, p->twin->name));
+		add_pointer(c, c->meta_funcs, at + offsetof(struct klp_build_func, objname),
+			    strsec, meta_string(c, c->objname));
+	}
+	return 0;
+}
+
+static void create_meta_sections(struct cdo *c)
+{
+	/* Allocated: the module template reads function names at run time. */
+	c->meta_strtab = elf_add_section(c->out, KLP_STRTAB_SEC, SHT_PROGBITS,
+					 SHF_ALLOC, 1, 0, NULL, 0);
+	c->meta_funcs = elf_add_section(c->out, KLP_FUNCS_SEC, SHT_PROGBITS,
+					SHF_ALLOC, 8, sizeof(struct klp_build_func), NULL, 0);
+	hash_init(&c->meta_strings, 64);
+}
+
+int emit(struct cdo *c)
+{
+	c->out = elf_new(c->out_path, &c->patched->ehdr);
+	if (c->orig->file_name)
+		elf_add_symbol(c->out, c->orig->file_name, STB_LOCAL, STT_FILE, NULL, 0, 0)
+			->sym.st_shndx = SHN_ABS;
+	create_meta_sections(c);
+	if (clone_all(c) || emit_special(c) || emit_funcs(c))
+		return -1;
+	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
+	return elf_write(c->out, c->out_path);
+}
+
+void free_emit(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i <= c->meta_strings.mask && c->meta_strings.buckets; i++) {
+		struct hash_node *n = c->meta_strings.buckets[i], *next;
+
+		for (; n; n = next) {
+			struct interned *in = container_of(n, struct interned, node);
+
+			next = n->next;
+			free(in->s);
+			free(in);
+		}
+	}
+	hash_free(&c->meta_strings);
+	for (i = 0; i < c->nr_klp_names; i++)
+		free(c->klp_names[i]);
+	free(c->klp_names);
+	elf_free(c->out);
+}

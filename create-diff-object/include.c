@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the output carries: changed and new functions, with their cold
+ * parts, and what they need that the running kernel does not have: new
+ * functions and data, changed read-only private data, strings, and
+ * anonymous read-only sections (.altinstr_replacement, .altinstr_aux).
+ * Everything else they use already exists in the kernel and is
+ * referenced, never copied: a copy of a variable would split its state.
+ */
+#include <stdlib.h>
+
+#include "cdo.h"
+#include "util.h"
+
+static void include_symbol(struct worklist *w, struct symbol *sym)
+{
+	if (sym->include)
+		return;
+	sym->include = true;
+	grow_array((void **)&w->syms, &w->cap_syms, w->nr_syms + 1, sizeof(*w->syms));
+	w->syms[w->nr_syms++] = sym;
+	if (sym->child)
+		include_symbol(w, sym->child);
+}
+
+static void include_section(struct worklist *w, struct section *sec)
+{
+	if (sec->include)
+		return;
+	sec->include = true;
+	grow_array((void **)&w->secs, &w->cap_secs, w->nr_secs + 1, sizeof(*w->secs));
+	w->secs[w->nr_secs++] = sec;
+}
+
+static bool needs_copy(const struct symbol *sym)
+{
+	if (sym->status == DIFF_NEW)
+		return true;
+	return sym->type == STT_OBJECT && sym->status == DIFF_CHANGED && is_local_rodata(sym);
+}
+
+static int follow(struct cdo *c, struct worklist *w, const struct section *base,
+		  const struct reloc *r, const char *user)
+{
+	struct target t;
+
+	resolve_target(base, r, &t);
+	switch (t.kind) {
+	case TARGET_STRING:
+		include_section(w, t.sec);
+		return 0;
+	case TARGET_SECTION:
+		if (!sec_is_writable(t.sec)) {
+			include_section(w, t.sec);
+			return 0;
+		}
+		err_msg(c->patched->path, "%s: references writable data at %s+0x%llx, which has no symbol to find it by in the running kernel; give the data a name (a static variable) in the patch",
+			user, t.sec->name, (unsigned long long)t.off);
+		return -1;
+	case TARGET_SYMBOL:
+	default:
+		if (!t.sym->sec)
+			return 0;
+		if (t.sym->parent && t.sym->parent->include)
+			return 0;
+		if (needs_copy(t.sym))
+			include_symbol(w, t.sym);
+		else if (t.sym->type != STT_FUNC && t.sym->type != STT_OBJECT &&
+			 !sec_is_writable(t.sym->sec))
+			include_section(w, t.sym->sec);
+		return 0;
+	}
+}
+
+int include_relocs(struct cdo *c, const struct section *sec, struct reloc *r,
+		   size_t nr, const char *user)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++)
+		ret |= follow(c, &c->work, sec, &r[i], user);
+	return ret;
+}
+
+static int drain(struct cdo *c, struct worklist *w)
+{
+	int ret = 0;
+
+	while (w->nr_syms || w->nr_secs) {
+		if (w->nr_syms) {
+			struct symbol *sym = w->syms[--w->nr_syms];
+			struct reloc *r;
+			size_t nr;
+
+			symbol_relocs(sym, &r, &nr);
+			ret |= include_relocs(c, sym->sec, r, nr, sym->name);
+		} else {
+			struct section *sec = w->secs[--w->nr_secs];
+
+			if (sec->rela)
+				ret |= include_relocs(c, sec, sec->rela->relocs,
+						      sec->rela->nr_relocs, sec->name);
+		}
+	}
+	return ret;
+}
+
+/* Special entries of included code may pull in more (alternatives' code). */
+static int include_special_entries(struct cdo *c)
+{
+	bool progress = true;
+	int ret = 0;
+
+	while (progress && !ret) {
+		progress = false;
+		ret = include_special(c, &progress);
+		ret |= drain(c, &c->work);
+	}
+	return ret;
+}
+
+int include(struct cdo *c)
+{
+	size_t i;
+	int ret;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *p = c->patched->syms[i];
+
+		if (p->type == STT_FUNC && p->sec && !p->parent &&
+		    (p->status == DIFF_CHANGED || p->status == DIFF_NEW))
+			include_symbol(&c->work, p);
+	}
+	ret = drain(c, &c->work);
+	if (!ret)
+		ret = include_special_entries(c);
+	free(c->work.syms);
+	free(c->work.secs);
+	c->work = (struct worklist){ 0 };
+	return ret ? -1 : 0;
+}

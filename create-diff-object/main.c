@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * create-diff-object [OPTIONS] ORIG.o PATCHED.o OUT.o
+ *
+ * Finds the functions PATCHED.o changes or adds relative to ORIG.o and
+ * writes an object carrying them, ready to link into a livepatch module.
+ * Exit: 0 written, 1 error or unsafe change, 2 usage, 3 no change.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cdo.h"
+#include "util.h"
+
+#define VERSION "0.1"
+
+struct options {
+	const char *symbols, *symvers, *objname;
+	const char *orig, *patched, *out;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: create-diff-object [OPTIONS] ORIG.o PATCHED.o OUT.o\n"
+		"\n"
+		"Writes to OUT.o the functions PATCHED.o changes or adds relative to ORIG.o,\n"
+		"with what they need, for linking into a livepatch module.\n"
+		"\n"
+		"  --symbols ELF          symbol table of what is patched (vmlinux or a .ko);\n"
+		"                         default: ORIG.o's own\n"
+		"  --symvers FILE         Module.symvers: which symbols are exported\n"
+		"  --object NAME          vmlinux (default) or the module being patched\n"
+		"  --entry-size SEC=N     entry size of a special section (repeatable)\n"
+		"  --debug                explain correlation and change decisions\n"
+		"  -h, --help             this help\n"
+		"  --version              the version\n"
+		"\n"
+		"stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
+		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
+		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
+		"See create-diff-object(1).\n");
+}
+
+static int add_entry_size(struct cdo *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *end;
+	unsigned long n;
+
+	if (!eq || eq == arg)
+		return -1;
+	errno = 0;
+	n = strtoul(eq + 1, &end, 0);
+	if (errno || *end || n == 0 || n > 4096)
+		return -1;
+	c->sizes = xrealloc(c->sizes, (c->nr_sizes + 1) * sizeof(*c->sizes));
+	c->sizes[c->nr_sizes].name = strndup(arg, eq - arg);
+	c->sizes[c->nr_sizes++].size = n;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "symbols", required_argument, NULL, 's' },
+		{ "symvers", required_argument, NULL, 'v' },
+		{ "object", required_argument, NULL, 'o' },
+		{ "entry-size", required_argument, NULL, 'e' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	o->objname = "vmlinux";
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's': o->symbols = optarg; break;
+		case 'v': o->symvers = optarg; break;
+		case 'o': o->objname = optarg; break;
+		case 'd': debug_enabled = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("create-diff-object %s\n", VERSION); exit(0);
+		case 'e':
+			if (add_entry_size(c, optarg)) {
+				err_msg(NULL, "--entry-size %s: expected SECTION=BYTES", optarg);
+				return -1;
+			}
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (argc - optind != 3) {
+		err_msg(NULL, "expected ORIG.o PATCHED.o OUT.o, got %d arguments", argc - optind);
+		return -1;
+	}
+	if (!*o->objname || strlen(o->objname) > 55 || strchr(o->objname, '.')) {
+		err_msg(NULL, "--object %s: expected vmlinux or a module name (no dots, at most 55 characters)",
+			o->objname);
+		return -1;
+	}
+	o->orig = argv[optind];
+	o->patched = argv[optind + 1];
+	o->out = argv[optind + 2];
+	return 0;
+}
+
+static int cmp_reloc(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : (x->offset > y->offset);
+}
+
+/* Sorted relocations and in-bounds symbols let later stages search by range. */
+static int prepare(struct elf_obj *obj)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nr_secs; i++) {
+		struct section *sec = obj->secs[i];
+
+		if (sec_is_rela(sec) && sec->nr_relocs > 1)
+			qsort(sec->relocs, sec->nr_relocs, sizeof(*sec->relocs), cmp_reloc);
+	}
+	for (i = 1; i < obj->nr_syms; i++) {
+		struct symbol *s = obj->syms[i];
+
+		if (!s->sec || (s->type != STT_FUNC && s->type != STT_OBJECT))
+			continue;
+		if (s->sym.st_value > s->sec->size ||
+		    s->sym.st_size > s->sec->size - s->sym.st_value) {
+			err_msg(obj->path, "prepare: symbol %s lies outside its section %s; the object is corrupt, rebuild it",
+				s->name, s->sec->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Two builds of one file share functions; objects that share none are a mix-up. */
+static int check_pair(const struct cdo *c)
+{
+	size_t i, funcs = 0;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		const struct symbol *p = c->patched->syms[i], *o;
+
+		if (p->type != STT_FUNC || !p->sec)
+			continue;
+		funcs++;
+		for (o = elf_find_symbol(c->orig, p->name); o; o = elf_next_symbol_named(o)) {
+			if (o->type == STT_FUNC && o->sec)
+				return 0;
+		}
+	}
+	if (!funcs)
+		return 0;
+	err_msg(c->patched->path, "check_pair: shares no function with %s (built from %s and %s); pass two builds of the same source file",
+		c->orig->path, c->patched->file_name ? c->patched->file_name : "?",
+		c->orig->file_name ? c->orig->file_name : "?");
+	return -1;
+}
+
+static int load(struct cdo *c, const struct options *o)
+{
+	c->orig = elf_load(o->orig, ELF_LOAD_RELOCATABLE);
+	if (!c->orig)
+		return -1;
+	c->patched = elf_load(o->patched, ELF_LOAD_RELOCATABLE);
+	if (!c->patched || prepare(c->orig) || prepare(c->patched) || check_pair(c))
+		return -1;
+	if (o->symbols) {
+		c->target = target_load(o->symbols);
+		if (!c->target)
+			return -1;
+	} else {
+		c->target = target_from_obj(c->orig);
+		c->target_is_orig = true;
+	}
+	if (o->symvers) {
+		c->symvers = symvers_load(o->symvers);
+		if (!c->symvers)
+			return -1;
+	}
+	return 0;
+}
+
+static void report(const struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		const struct symbol *p = c->patched->syms[i];
+
+		if (!p->include || p->parent)
+			continue;
+		if (p->type == STT_FUNC)
+			printf("%s function: %s\n", p->status == DIFF_NEW ? "new" : "changed", p->name);
+	}
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		const struct symbol *p = c->patched->syms[i];
+
+		if (p->include && p->type == STT_OBJECT)
+			printf("%s data: %s\n", p->status == DIFF_NEW ? "new" : "changed", p->name);
+	}
+	for (i = 0; i < c->nr_klp_names; i++)
+		printf("klp symbol: %s\n", c->klp_names[i]);
+}
+
+static bool any_function_included(const struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		if (c->patched->syms[i]->include && c->patched->syms[i]->type == STT_FUNC)
+			return true;
+	}
+	return false;
+}
+
+static int run(struct cdo *c, const struct options *o)
+{
+	if (load(c, o))
+		return EXIT_ERROR;
+	correlate(c);
+	compare(c);
+	refuse_unsafe(c);
+	if (c->refusals) {
+		err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
+			c->refusals > 1 ? "s" : "");
+		return EXIT_ERROR;
+	}
+	if (include(c))
+		return EXIT_ERROR;
+	if (!any_function_included(c)) {
+		fprintf(stderr, "%s: %s: no changed or new functions\n", tool_name, o->patched);
+		return EXIT_NO_CHANGE;
+	}
+	if (emit(c))
+		return EXIT_ERROR;
+	report(c);
+	return EXIT_CHANGED;
+}
+
+static void cleanup(struct cdo *c)
+{
+	size_t i;
+
+	free_emit(c);
+	free_special(c);
+	target_free(c->target);
+	symvers_free(c->symvers);
+	elf_free(c->orig);
+	elf_free(c->patched);
+	for (i = 0; i < c->nr_sizes; i++)
+		free((char *)c->sizes[i].name);
+	free(c->sizes);
+}
+
+int main(int argc, char **argv)
+{
+	struct cdo c = { 0 };
+	struct options o = { 0 };
+	int ret;
+
+	tool_name = "create-diff-object";
+	if (parse_args(argc, argv, &c, &o)) {
+		usage(stderr);
+		cleanup(&c);
+		return EXIT_USAGE;
+	}
+	c.out_path = o.out;
+	c.objname = o.objname;
+	ret = run(&c, &o);
+	/* A stale OUT.o from an earlier run must not pass for this one's. */
+	if (ret != EXIT_CHANGED && unlink(o.out) && errno != ENOENT)
+		warn_msg(o.out, "cannot remove the stale output: %s", strerror(errno));
+	fflush(stdout);
+	cleanup(&c);
+	return ret;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Changes a live patch cannot carry. Each is reported with the symbol
+ * and what the author can do instead; all are reported before exiting,
+ * so one run shows every problem of a patch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "util.h"
+
+bool is_init_section(const struct section *sec)
+{
+	return str_starts(sec->name, ".init.") || str_starts(sec->name, ".exit.") ||
+	       !strcmp(sec->name, ".init") || str_starts(sec->name, ".text.init.") ||
+	       str_starts(sec->name, ".text.exit.");
+}
+
+/* Takes ownership of @what. */
+static void refuse(struct cdo *c, const char *sym, char *what, const char *advice)
+{
+	err_msg(c->patched->path, "%s: %s; %s", sym, what, advice);
+	free(what);
+	c->refusals++;
+}
+
+/* ftrace redirects a function through its __fentry__ call, first in its body. */
+static bool has_fentry(const struct symbol *sym)
+{
+	struct reloc *r;
+	size_t nr, i;
+
+	symbol_relocs(sym, &r, &nr);
+	for (i = 0; i < nr && r[i].offset < sym->sym.st_value + 16; i++) {
+		if (!strcmp(r[i].sym->name, "__fentry__"))
+			return true;
+	}
+	return false;
+}
+
+static void check_function(struct cdo *c, struct symbol *f)
+{
+	if (is_init_section(f->sec)) {
+		refuse(c, f->name, xasprintf("changed function in %s", f->sec->name),
+		       "init and exit code has already run or is never called on a running kernel, so it cannot be live patched; leave it out of the patch, or move the change into a function called after boot");
+		return;
+	}
+	if (!has_fentry(f))
+		refuse(c, f->name,
+		       xstrdup("changed function has no __fentry__ call (notrace, or built without -pg)"),
+		       "ftrace cannot redirect it; patch its callers instead, or drop notrace from it in both builds");
+}
+
+static void check_references(struct cdo *c, struct symbol *f)
+{
+	struct reloc *r;
+	size_t nr, i;
+
+	if (is_init_section(f->sec))
+		return;
+	symbol_relocs(f, &r, &nr);
+	for (i = 0; i < nr; i++) {
+		struct target t;
+
+		resolve_target(f->sec, &r[i], &t);
+		if (t.kind != TARGET_SYMBOL || !t.sym->sec || !is_init_section(t.sym->sec))
+			continue;
+		err_msg(c->patched->path, "%s: references %s in %s, which the kernel frees after boot; do not use __init/__initdata/__exit symbols from patched code",
+			f->name, t.sym->name, t.sym->sec->name);
+		c->refusals++;
+	}
+}
+
+static void check_data(struct cdo *c, struct symbol *d)
+{
+	if (is_local_rodata(d))
+		return;	/* read-only and private: the patch carries a new copy */
+	refuse(c, d->name, xasprintf("changed initializer of existing data (section %s)", d->sec->name),
+	       "a live patch cannot change data already in memory; keep the old initializer and set the new value from a patch callback, or use a shadow variable");
+}
+
+void refuse_unsafe(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *p = c->patched->syms[i];
+
+		if (p->type == STT_FUNC && p->sec && !p->parent && p->status == DIFF_CHANGED)
+			check_function(c, p);
+		if (p->type == STT_FUNC && p->sec &&
+		    (p->status == DIFF_CHANGED || p->status == DIFF_NEW ||
+		     (p->parent && p->parent->status != DIFF_SAME)))
+			check_references(c, p);
+		if (p->type == STT_OBJECT && p->sec && is_data_section(p->sec) &&
+		    p->status == DIFF_CHANGED)
+			check_data(c, p);
+	}
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special sections: tables of fixed-size entries that point into code
+ * (bug sites, jump labels, exception fixups, alternatives, ORC, mcount
+ * call sites...). The output keeps exactly the entries that point into
+ * included functions, so the module loader sets those up for the new
+ * code, and drops the rest, which belong to code the patch leaves alone.
+ *
+ * Entry sizes are a property of the kernel (struct layouts of its
+ * version and config), not of the object: the defaults are Linux 6.1
+ * x86_64's, and --entry-size NAME=BYTES overrides them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "util.h"
+
+static const struct special_size defaults[] = {
+	{ "__bug_table", 12 },		/* struct bug_entry, relative pointers */
+	{ "__jump_table", 16 },		/* struct jump_entry */
+	{ "__ex_table", 12 },		/* struct exception_table_entry */
+	{ ".altinstructions", 12 },	/* struct alt_instr */
+	{ ".parainstructions", 16 },	/* struct paravirt_patch_site */
+	{ ".static_call_sites", 8 },	/* struct static_call_site */
+	{ ".retpoline_sites", 4 },
+	{ ".return_sites", 4 },
+	{ ".call_sites", 4 },
+	{ ".ibt_endbr_seal", 4 },
+	{ ".smp_locks", 4 },
+	{ "__mcount_loc", 8 },
+	{ ".orc_unwind_ip", 4 },
+	{ ".orc_unwind", 6 },		/* no relocations: follows .orc_unwind_ip */
+	{ "__patchable_function_entries", 8 },
+};
+
+size_t special_entry_size(const struct cdo *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_sizes; i++) {
+		if (!strcmp(c->sizes[i].name, name))
+			return c->sizes[i].size;
+	}
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		if (!strcmp(defaults[i].name, name))
+			return defaults[i].size;
+	}
+	return 0;
+}
+
+static int add_special(struct cdo *c, struct section *sec, size_t size)
+{
+	struct special *sp;
+
+	if (sec->size % size) {
+		err_msg(c->patched->path, "%s: size %zu is not a multiple of its entry size %zu; pass the kernel's size with --entry-size %s=BYTES",
+			sec->name, sec->size, size, sec->name);
+		return -1;
+	}
+	c->specials = xrealloc(c->specials, (c->nr_specials + 1) * sizeof(*c->specials));
+	sp = &c->specials[c->nr_specials++];
+	memset(sp, 0, sizeof(*sp));
+	sp->sec = sec;
+	sp->entry_size = size;
+	sp->nr_entries = sec->size / size;
+	sp->kept = xcalloc(sp->nr_entries, sizeof(*sp->kept));
+	if (!strcmp(sec->name, ".orc_unwind_ip")) {
+		sp->pair = elf_find_section(c->patched, ".orc_unwind");
+		sp->pair_size = special_entry_size(c, ".orc_unwind");
+		if (!sp->pair || sp->pair->size / sp->pair_size != sp->nr_entries) {
+			err_msg(c->patched->path, ".orc_unwind: does not match .orc_unwind_ip entry for entry; the object is corrupt, rebuild it");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool points_to_included(const struct section *sec, const struct reloc *r)
+{
+	struct target t;
+
+	resolve_target(sec, r, &t);
+	return t.kind == TARGET_SYMBOL && t.sym->type == STT_FUNC && t.sym->include;
+}
+
+/* An alloc table that is neither known nor named data, pointing into included code. */
+static int check_unknown(struct cdo *c, struct section *sec)
+{
+	size_t i;
+
+	if (!sec_is_alloc(sec) || sec_is_text(sec) || sec->nr_syms || !sec->rela ||
+	    str_starts(sec->name, ".discard"))
+		return 0;
+	for (i = 0; i < sec->rela->nr_relocs; i++) {
+		if (points_to_included(sec, &sec->rela->relocs[i])) {
+			err_msg(c->patched->path, "%s: unknown special section with entries for included code; pass its entry size with --entry-size %s=BYTES",
+				sec->name, sec->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int find_specials(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_secs; i++) {
+		struct section *sec = c->patched->secs[i];
+		size_t size;
+
+		if (sec_is_rela(sec) || !strcmp(sec->name, ".orc_unwind"))
+			continue;
+		size = special_entry_size(c, sec->name);
+		if (size && sec->rela && add_special(c, sec, size))
+			return -1;
+		if (!size && check_unknown(c, sec))
+			return -1;
+	}
+	return 0;
+}
+
+static void entry_relocs(const struct special *sp, size_t i, struct reloc **first, size_t *nr)
+{
+	range_relocs(sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, first, nr);
+}
+
+static int keep_entries(struct cdo *c, struct special *sp, bool *progress)
+{
+	size_t i, k;
+	int ret = 0;
+
+	for (i = 0; i < sp->nr_entries; i++) {
+		struct reloc *r;
+		size_t nr;
+
+		if (sp->kept[i])
+			continue;
+		entry_relocs(sp, i, &r, &nr);
+		for (k = 0; k < nr && !sp->kept[i]; k++)
+			sp->kept[i] = points_to_included(sp->sec, &r[k]);
+		if (!sp->kept[i])
+			continue;
+		*progress = true;
+		ret |= include_relocs(c, sp->sec, r, nr, sp->sec->name);
+	}
+	return ret;
+}
+
+int include_special(struct cdo *c, bool *progress)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!c->specials && find_specials(c))
+		return -1;
+	for (i = 0; i < c->nr_specials; i++)
+		ret |= keep_entries(c, &c->specials[i], progress);
+	return ret;
+}
+
+static struct section *copy_header(struct cdo *c, const struct section *from)
+{
+	return elf_add_section(c->out, from->name, from->sh.sh_type, from->sh.sh_flags,
+			       from->sh.sh_addralign, from->sh.sh_entsize, NULL, 0);
+}
+
+static int emit_one(struct cdo *c, struct special *sp)
+{
+	struct section *out = NULL, *pair = NULL;
+	size_t i;
+
+	for (i = 0; i < sp->nr_entries; i++) {
+		uint64_t off;
+
+		if (!sp->kept[i])
+			continue;
+		if (!out) {
+			out = copy_header(c, sp->sec);
+			if (sp->pair)
+				pair = copy_header(c, sp->pair);
+		}
+		elf_sec_append(out, sp->sec->data + i * sp->entry_size, sp->entry_size, 1, &off);
+		if (pair)
+			elf_sec_append(pair, sp->pair->data + i * sp->pair_size, sp->pair_size, 1, NULL);
+		if (emit_relocs(c, sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, out, off))
+			return -1;
+	}
+	return 0;
+}
+
+int emit_special(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_specials; i++) {
+		if (emit_one(c, &c->specials[i]))
+			return -1;
+	}
+	return 0;
+}
+
+void free_special(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_specials; i++)
+		free(c->specials[i].kept);
+	free(c->specials);
+}

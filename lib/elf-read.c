@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading an object through libelf into the model. Every index read
+ * from the file is checked before use: the tools are run on whatever
+ * a build left behind, and a corrupt object must give a message, not
+ * a crash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf-model.h"
+#include "util.h"
+
+#define CORRUPT "the object is corrupt or truncated; rebuild it"
+
+static const char *elf_errstr(void)
+{
+	const char *s = elf_errmsg(-1);
+
+	return s ? s : "unknown libelf error";
+}
+
+static int check_header(struct elf_obj *obj, unsigned int flags)
+{
+	if (elf_kind(obj->elf) != ELF_K_ELF) {
+		err_msg(obj->path, "elf_load: not an ELF object; pass a compiled .o/.ko file");
+		return -1;
+	}
+	if (!gelf_getehdr(obj->elf, &obj->ehdr)) {
+		err_msg(obj->path, "elf_load: unreadable ELF header (%s); %s",
+			elf_errstr(), CORRUPT);
+		return -1;
+	}
+	if (obj->ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    obj->ehdr.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    obj->ehdr.e_machine != EM_X86_64) {
+		err_msg(obj->path, "elf_load: not an x86_64 object (machine %u); only x86_64 kernels are supported",
+			obj->ehdr.e_machine);
+		return -1;
+	}
+	if ((flags & ELF_LOAD_RELOCATABLE) && obj->ehdr.e_type != ET_REL) {
+		err_msg(obj->path, "elf_load: not a relocatable object (ELF type %u); pass a .o file as the compiler wrote it",
+			obj->ehdr.e_type);
+		return -1;
+	}
+	return 0;
+}
+
+static struct section *new_section(struct elf_obj *obj, size_t idx)
+{
+	struct section *sec = xcalloc(1, sizeof(*sec));
+
+	sec->obj = obj;
+	sec->idx = idx;
+	obj->secs[idx] = sec;
+	return sec;
+}
+
+static int read_section_data(struct elf_obj *obj, struct section *sec,
+			     Elf_Scn *scn, off_t file_size)
+{
+	Elf_Data *data;
+
+	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0) {
+		sec->size = sec->sh.sh_size;
+		return 0;
+	}
+	if (sec->sh.sh_offset > (uint64_t)file_size ||
+	    sec->sh.sh_size > (uint64_t)file_size - sec->sh.sh_offset) {
+		err_msg(obj->path, "elf_load: section %s extends past the end of the file; %s",
+			sec->name, CORRUPT);
+		return -1;
+	}
+	data = elf_rawdata(scn, NULL);
+	if (!data || data->d_size != sec->sh.sh_size) {
+		err_msg(obj->path, "elf_load: cannot read section %s (%s); %s",
+			sec->name, elf_errstr(), CORRUPT);
+		return -1;
+	}
+	sec->data = data->d_buf;
+	sec->size = data->d_size;
+	return 0;
+}
+
+static int read_sections(struct elf_obj *obj, unsigned int flags, off_t file_size)
+{
+	size_t nr, shstrndx, i;
+
+	if (elf_getshdrnum(obj->elf, &nr) || elf_getshdrstrndx(obj->elf, &shstrndx)) {
+		err_msg(obj->path, "elf_load: unreadable section header table (%s); %s",
+			elf_errstr(), CORRUPT);
+		return -1;
+	}
+	if (nr == 0 || shstrndx >= nr) {
+		err_msg(obj->path, "elf_load: no usable section header table; %s", CORRUPT);
+		return -1;
+	}
+	obj->secs = xcalloc(nr, sizeof(*obj->secs));
+	obj->nr_secs = obj->cap_secs = nr;
+	hash_init(&obj->sec_by_name, nr);
+	new_section(obj, 0)->name = xstrdup("");
+
+	for (i = 1; i < nr; i++) {
+		Elf_Scn *scn = elf_getscn(obj->elf, i);
+		struct section *sec = new_section(obj, i);
+		const char *name;
+
+		if (!scn || !gelf_getshdr(scn, &sec->sh)) {
+			err_msg(obj->path, "elf_load: unreadable section header %zu (%s); %s",
+				i, elf_errstr(), CORRUPT);
+			return -1;
+		}
+		name = elf_strptr(obj->elf, shstrndx, sec->sh.sh_name);
+		if (!name) {
+			err_msg(obj->path, "elf_load: section %zu has no valid name; %s",
+				i, CORRUPT);
+			return -1;
+		}
+		sec->name = xstrdup(name);
+		hash_add(&obj->sec_by_name, &sec->name_node, hash_str(sec->name));
+		if (sec->sh.sh_type == SHT_SYMTAB) {
+			if (obj->symtab) {
+				err_msg(obj->path, "elf_load: more than one symbol table; %s", CORRUPT);
+				return -1;
+			}
+			obj->symtab = sec;
+		}
+		if ((flags & ELF_LOAD_SYMBOLS_ONLY) && sec->sh.sh_type != SHT_SYMTAB &&
+		    sec->sh.sh_type != SHT_SYMTAB_SHNDX && sec->sh.sh_type != SHT_STRTAB)
+			continue;
+		if (read_section_data(obj, sec, scn, file_size))
+			return -1;
+	}
+	obj->shstrtab = obj->secs[shstrndx];
+	return 0;
+}
+
+static void add_sym_to_section(struct symbol *sym)
+{
+	struct section *sec = sym->sec;
+
+	if (sym->type == STT_SECTION) {
+		if (!sec->secsym)
+			sec->secsym = sym;
+		return;
+	}
+	grow_array((void **)&sec->syms, &sec->cap_syms, sec->nr_syms + 1,
+		   sizeof(*sec->syms));
+	sec->syms[sec->nr_syms++] = sym;
+}
+
+static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_data,
+		       size_t i)
+{
+	struct symbol *sym = xcalloc(1, sizeof(*sym));
+	Elf32_Word xndx = 0;
+	const char *name;
+	size_t shndx;
+
+	sym->obj = obj;
+	sym->idx = i;
+	obj->syms[i] = sym;
+	if (!gelf_getsymshndx(symdata, shndx_data, i, &sym->sym, &xndx)) {
+		err_msg(obj->path, "elf_load: unreadable symbol %zu; %s", i, CORRUPT);
+		return -1;
+	}
+	name = elf_strptr(obj->elf, obj->symtab->sh.sh_link, sym->sym.st_name);
+	if (!name) {
+		err_msg(obj->path, "elf_load: symbol %zu has no valid name; %s", i, CORRUPT);
+		return -1;
+	}
+	sym->bind = GELF_ST_BIND(sym->sym.st_info);
+	sym->type = GELF_ST_TYPE(sym->sym.st_info);
+	shndx = sym->sym.st_shndx == SHN_XINDEX ? xndx : sym->sym.st_shndx;
+	if (sym->sym.st_shndx == SHN_XINDEX ||
+	    (shndx != SHN_UNDEF && shndx < SHN_LORESERVE)) {
+		if (shndx >= obj->nr_secs) {
+			err_msg(obj->path, "elf_load: symbol %s points to section %zu of %zu; %s",
+				name, shndx, obj->nr_secs, CORRUPT);
+			return -1;
+		}
+		sym->sec = obj->secs[shndx];
+	}
+	/* A section symbol has no name of its own: give it its section's. */
+	if (sym->type == STT_SECTION && sym->sec && !*name)
+		name = sym->sec->name;
+	sym->name = xstrdup(name);
+	if (i)
+		hash_add(&obj->sym_by_name, &sym->name_node, hash_str(sym->name));
+	if (sym->type == STT_FILE && !obj->file_name)
+		obj->file_name = sym->name;
+	if (sym->sec)
+		add_sym_to_section(sym);
+	return 0;
+}
+
+static int cmp_sym_value(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol * const *)a;
+	const struct symbol *y = *(struct symbol * const *)b;
+
+	if (x->sym.st_value != y->sym.st_value)
+		return x->sym.st_value < y->sym.st_value ? -1 : 1;
+	/* Larger first, so that the enclosing symbol wins a tie. */
+	if (x->sym.st_size != y->sym.st_size)
+		return x->sym.st_size > y->sym.st_size ? -1 : 1;
+	return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+void elf_sort_section_symbols(struct section *sec)
+{
+	if (sec->nr_syms > 1)
+		qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_sym_value);
+}
+
+static int read_symbols(struct elf_obj *obj)
+{
+	struct section *symtab = obj->symtab, *shndx = NULL;
+	Elf_Data *symdata, *shndx_data = NULL;
+	size_t nr, i;
+
+	if (!symtab) {
+		obj->syms = xcalloc(1, sizeof(*obj->syms));
+		obj->syms[0] = xcalloc(1, sizeof(struct symbol));
+		obj->syms[0]->name = xstrdup("");
+		obj->nr_syms = obj->cap_syms = 1;
+		hash_init(&obj->sym_by_name, 1);
+		return 0;
+	}
+	if (symtab->sh.sh_entsize != sizeof(Elf64_Sym) ||
+	    symtab->sh.sh_link >= obj->nr_secs ||
+	    obj->secs[symtab->sh.sh_link]->sh.sh_type != SHT_STRTAB) {
+		err_msg(obj->path, "elf_load: malformed symbol table; %s", CORRUPT);
+		return -1;
+	}
+	obj->strtab = obj->secs[symtab->sh.sh_link];
+	for (i = 1; i < obj->nr_secs; i++) {
+		if (obj->secs[i]->sh.sh_type == SHT_SYMTAB_SHNDX &&
+		    obj->secs[i]->sh.sh_link == symtab->idx)
+			shndx = obj->secs[i];
+	}
+	symdata = elf_getdata(elf_getscn(obj->elf, symtab->idx), NULL);
+	if (shndx)
+		shndx_data = elf_getdata(elf_getscn(obj->elf, shndx->idx), NULL);
+	if (!symdata) {
+		err_msg(obj->path, "elf_load: unreadable symbol table (%s); %s",
+			elf_errstr(), CORRUPT);
+		return -1;
+	}
+	nr = symtab->sh.sh_size / sizeof(Elf64_Sym);
+	if (nr == 0) {
+		err_msg(obj->path, "elf_load: empty symbol table; %s", CORRUPT);
+		return -1;
+	}
+	obj->syms = xcalloc(nr, sizeof(*obj->syms));
+	obj->nr_syms = obj->cap_syms = nr;
+	hash_init(&obj->sym_by_name, nr);
+	for (i = 0; i < nr; i++) {
+		if (read_symbol(obj, symdata, shndx_data, i))
+			return -1;
+	}
+	for (i = 1; i < obj->nr_secs; i++)
+		elf_sort_section_symbols(obj->secs[i]);
+	return 0;
+}
+
+static int read_relocs(struct elf_obj *obj, struct section *rela)
+{
+	size_t nr, i;
+
+	if (rela->sh.sh_info == 0 || rela->sh.sh_info >= obj->nr_secs ||
+	    rela->sh.sh_link != (obj->symtab ? obj->symtab->idx : (size_t)-1) ||
+	    rela->sh.sh_entsize != sizeof(Elf64_Rela) ||
+	    rela->size % sizeof(Elf64_Rela)) {
+		err_msg(obj->path, "elf_load: malformed relocation section %s; %s",
+			rela->name, CORRUPT);
+		return -1;
+	}
+	rela->base = obj->secs[rela->sh.sh_info];
+	rela->base->rela = rela;
+	nr = rela->size / sizeof(Elf64_Rela);
+	rela->relocs = xcalloc(nr, sizeof(*rela->relocs));
+	rela->nr_relocs = rela->cap_relocs = nr;
+	for (i = 0; i < nr; i++) {
+		Elf64_Rela r;
+		struct reloc *reloc = &rela->relocs[i];
+		size_t symidx;
+
+		memcpy(&r, rela->data + i * sizeof(r), sizeof(r));
+		symidx = GELF_R_SYM(r.r_info);
+		if (symidx >= obj->nr_syms) {
+			err_msg(obj->path, "elf_load: relocation %zu of %s names symbol %zu of %zu; %s",
+				i, rela->name, symidx, obj->nr_syms, CORRUPT);
+			return -1;
+		}
+		reloc->offset = r.r_offset;
+		reloc->type = GELF_R_TYPE(r.r_info);
+		reloc->addend = r.r_addend;
+		reloc->sym = obj->syms[symidx];
+	}
+	return 0;
+}
+
+static int read_group(struct elf_obj *obj, struct section *grp)
+{
+	size_t nr = grp->size / 4, i;
+	uint32_t w;
+
+	if (nr == 0 || grp->size % 4) {
+		err_msg(obj->path, "elf_load: malformed section group %s; %s",
+			grp->name, CORRUPT);
+		return -1;
+	}
+	memcpy(&grp->group_flags, grp->data, 4);
+	grp->group = xcalloc(nr, sizeof(*grp->group));
+	for (i = 1; i < nr; i++) {
+		memcpy(&w, grp->data + i * 4, 4);
+		if (w == 0 || w >= obj->nr_secs) {
+			err_msg(obj->path, "elf_load: section group %s names section %u; %s",
+				grp->name, w, CORRUPT);
+			return -1;
+		}
+		grp->group[grp->nr_group++] = obj->secs[w];
+	}
+	return 0;
+}
+
+static int read_links(struct elf_obj *obj)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nr_secs; i++) {
+		struct section *sec = obj->secs[i];
+
+		if (sec->sh.sh_type == SHT_REL) {
+			err_msg(obj->path, "elf_load: section %s uses REL relocations; x86_64 objects use RELA, %s",
+				sec->name, CORRUPT);
+			return -1;
+		}
+		if (sec->sh.sh_type == SHT_RELA && read_relocs(obj, sec))
+			return -1;
+		if (sec->sh.sh_type == SHT_GROUP && read_group(obj, sec))
+			return -1;
+		if ((sec->sh.sh_flags & SHF_LINK_ORDER) && sec->sh.sh_link &&
+		    sec->sh.sh_link < obj->nr_secs)
+			sec->link = obj->secs[sec->sh.sh_link];
+	}
+	return 0;
+}
+
+static int open_elf(struct elf_obj *obj, off_t *size)
+{
+	struct stat st;
+
+	obj->fd = open(obj->path, O_RDONLY | O_CLOEXEC);
+	if (obj->fd < 0) {
+		err_msg(obj->path, "elf_load: cannot open: %s; check the path and permissions",
+			strerror(errno));
+		return -1;
+	}
+	if (fstat(obj->fd, &st) || !S_ISREG(st.st_mode)) {
+		err_msg(obj->path, "elf_load: not a regular file; pass an object file");
+		return -1;
+	}
+	if (st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+		err_msg(obj->path, "elf_load: file too small to be an ELF object (%lld bytes); %s",
+			(long long)st.st_size, st.st_size ? CORRUPT : "pass a compiled object");
+		return -1;
+	}
+	*size = st.st_size;
+	elf_version(EV_CURRENT);
+	obj->elf = elf_begin(obj->fd, ELF_C_READ_MMAP, NULL);
+	if (!obj->elf) {
+		err_msg(obj->path, "elf_load: libelf cannot read it (%s); %s",
+			elf_errstr(), CORRUPT);
+		return -1;
+	}
+	return 0;
+}
+
+struct elf_obj *elf_load(const char *path, unsigned int flags)
+{
+	struct elf_obj *obj = xcalloc(1, sizeof(*obj));
+	off_t size;
+
+	obj->path = xstrdup(path);
+	obj->fd = -1;
+	if (open_elf(obj, &size) || check_header(obj, flags) ||
+	    read_sections(obj, flags, size) || read_symbols(obj) ||
+	    (!(flags & ELF_LOAD_SYMBOLS_ONLY) && read_links(obj))) {
+		elf_free(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+void elf_free(struct elf_obj *obj)
+{
+	size_t i;
+
+	if (!obj)
+		return;
+	for (i = 0; i < obj->nr_secs; i++) {
+		struct section *sec = obj->secs[i];
+
+		if (!sec)
+			continue;
+		if (sec->data_owned)
+			free(sec->data);
+		free(sec->relocs);
+		free(sec->syms);
+		free(sec->group);
+		free(sec->name);
+		free(sec);
+	}
+	for (i = 0; i < obj->nr_syms; i++) {
+		if (obj->syms[i])
+			free(obj->syms[i]->name);
+		free(obj->syms[i]);
+	}
+	free(obj->secs);
+	free(obj->syms);
+	hash_free(&obj->sec_by_name);
+	hash_free(&obj->sym_by_name);
+	if (obj->elf)
+		elf_end(obj->elf);
+	if (obj->fd >= 0)
+		close(obj->fd);
+	free(obj->path);
+	free(obj);
+}
+
+struct section *elf_find_section(const struct elf_obj *obj, const char *name)
+{
+	uint64_t key = hash_str(name);
+	struct hash_node *n;
+
+	hash_for_each_key(&obj->sec_by_name, n, key) {
+		struct section *sec = container_of(n, struct section, name_node);
+
+		if (!strcmp(sec->name, name))
+			return sec;
+	}
+	return NULL;
+}
+
+struct symbol *elf_find_symbol(const struct elf_obj *obj, const char *name)
+{
+	uint64_t key = hash_str(name);
+	struct hash_node *n;
+
+	hash_for_each_key(&obj->sym_by_name, n, key) {
+		struct symbol *sym = container_of(n, struct symbol, name_node);
+
+		if (!strcmp(sym->name, name))
+			return sym;
+	}
+	return NULL;
+}
+
+/* The next symbol of the same name, in symbol-table order. */
+struct symbol *elf_next_symbol_named(const struct symbol *sym)
+{
+	struct hash_node *n;
+
+	for (n = sym->name_node.next; n; n = n->next) {
+		struct symbol *s = container_of(n, struct symbol, name_node);
+
+		if (n->key == sym->name_node.key && !strcmp(s->name, sym->name))
+			return s;
+	}
+	return NULL;
+}
+
+/* Index of the first symbol of @sec whose value is > @offset. */
+static size_t upper_bound(const struct section *sec, uint64_t offset)
+{
+	size_t lo = 0, hi = sec->nr_syms;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (sec->syms[mid]->sym.st_value <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The FUNC or OBJECT symbol starting at @offset (the largest), else any. */
+struct symbol *elf_symbol_at(const struct section *sec, uint64_t offset)
+{
+	size_t i = upper_bound(sec, offset);
+	struct symbol *found = NULL, *any = NULL;
+
+	while (i-- > 0 && sec->syms[i]->sym.st_value == offset) {
+		struct symbol *sym = sec->syms[i];
+
+		if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
+			found = sym;
+		else
+			any = sym;
+	}
+	return found ? found : any;
+}
+
+/*
+ * The FUNC or OBJECT symbol whose [value, value + size) holds @offset.
+ * Symbols of a section do not overlap but for aliases of equal extent,
+ * so the nearest sized symbol below @offset is the only candidate.
+ */
+struct symbol *elf_symbol_containing(const struct section *sec, uint64_t offset)
+{
+	size_t i = upper_bound(sec, offset);
+
+	while (i-- > 0) {
+		struct symbol *sym = sec->syms[i];
+
+		if (sym->type != STT_FUNC && sym->type != STT_OBJECT)
+			continue;
+		if (offset < sym->sym.st_value + sym->sym.st_size)
+			return sym;
+		if (sym->sym.st_size)
+			return NULL;
+	}
+	return NULL;
+}
+
+struct reloc *elf_reloc_at(const struct section *sec, uint64_t offset)
+{
+	size_t i;
+
+	if (!sec->rela)
+		return NULL;
+	for (i = 0; i < sec->rela->nr_relocs; i++) {
+		if (sec->rela->relocs[i].offset == offset)
+			return &sec->rela->relocs[i];
+	}
+	return NULL;
+}

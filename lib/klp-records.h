@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Records create-diff-object leaves in its output for the steps after
+ * the module's link.
+ *
+ * Why records and not .klp.rela/.klp.sym directly: the differ's output
+ * is linked into the livepatch module by kbuild. `ld -r` merges every
+ * SHT_RELA section into the relocations of its target, so a
+ * .klp.rela.<obj>.<sec> section would not survive as its own section,
+ * and modpost rejects the undefined .klp.sym symbols as unresolved.
+ * So references that the livepatch core must resolve are written as
+ * records here, with their bytes left zero and no normal relocation;
+ * after the link, the post-link step (klp-convert --finalize, the same
+ * code as the standalone klp-convert) turns each record into a
+ * SHN_LIVEPATCH symbol and a SHF_RELA_LIVEPATCH relocation, as
+ * Documentation/livepatch/module-elf-format.rst specifies.
+ *
+ * Every pointer-like field is a 64-bit word with an R_X86_64_64
+ * relocation, so the records stay right however the link merges
+ * sections. The layouts are those of the module template's C structs.
+ */
+#ifndef KLP_RECORDS_H
+#define KLP_RECORDS_H
+
+#include <stdint.h>
+
+#define KLP_FUNCS_SEC	".klp_build.funcs"
+#define KLP_RELOCS_SEC	".klp_build.relocs"
+#define KLP_STRTAB_SEC	".klp_build.strtab"
+
+/* One per patched (changed) function: what klp_func needs. */
+struct klp_build_func {
+	uint64_t new_func;	/* -> the new function */
+	uint64_t old_name;	/* -> its name in the running kernel */
+	uint64_t objname;	/* -> "vmlinux" or the module's name */
+	uint64_t sympos;
+};
+
+/* One per reference that becomes a klp relocation. */
+struct klp_build_reloc {
+	uint64_t place;		/* -> where the relocation applies */
+	uint64_t symname;	/* -> ".klp.sym.<obj>.<name>,<pos>" */
+	int64_t addend;
+	uint32_t type;		/* x86_64 relocation type */
+	uint32_t reserved;
+};
+
+#endif

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target-syms.h"
+#include "util.h"
+
+static void index_files(struct target_syms *t)
+{
+	const char *file = NULL;
+	size_t i;
+
+	t->file_of = xcalloc(t->elf->nr_syms, sizeof(*t->file_of));
+	for (i = 1; i < t->elf->nr_syms; i++) {
+		struct symbol *s = t->elf->syms[i];
+
+		if (s->type == STT_FILE)
+			file = s->name;
+		/* Globals follow all files' locals: they belong to no file block. */
+		t->file_of[i] = s->bind == STB_LOCAL ? file : NULL;
+	}
+}
+
+static struct target_syms *target_new(struct elf_obj *obj, bool owned)
+{
+	struct target_syms *t = xcalloc(1, sizeof(*t));
+
+	t->elf = obj;
+	t->owned = owned;
+	t->by_address = obj->ehdr.e_type != ET_REL;
+	index_files(t);
+	return t;
+}
+
+struct target_syms *target_load(const char *path)
+{
+	struct elf_obj *obj = elf_load(path, ELF_LOAD_SYMBOLS_ONLY);
+
+	if (!obj)
+		return NULL;
+	if (obj->nr_syms <= 1) {
+		err_msg(path, "target_load: no symbol table; pass an unstripped vmlinux or module");
+		elf_free(obj);
+		return NULL;
+	}
+	return target_new(obj, true);
+}
+
+struct target_syms *target_from_obj(struct elf_obj *obj)
+{
+	return target_new(obj, false);
+}
+
+void target_free(struct target_syms *t)
+{
+	if (!t)
+		return;
+	if (t->owned)
+		elf_free(t->elf);
+	free(t->file_of);
+	free(t);
+}
+
+/* What kallsyms lists: defined, named code and data, no init sections for modules. */
+static bool kallsyms_visible(const struct target_syms *t, const struct symbol *s)
+{
+	if (s->type == STT_SECTION || s->type == STT_FILE || !*s->name)
+		return false;
+	if (s->sym.st_shndx == SHN_UNDEF || s->sym.st_shndx == SHN_LIVEPATCH)
+		return false;
+	if (t->by_address || !s->sec)
+		return true;
+	return sec_is_alloc(s->sec) && !str_starts(s->sec->name, ".init") &&
+	       !str_starts(s->sec->name, ".exit");
+}
+
+bool target_defines(const struct target_syms *t, const char *name)
+{
+	struct symbol *s;
+
+	for (s = elf_find_symbol(t->elf, name); s; s = elf_next_symbol_named(s)) {
+		if (kallsyms_visible(t, s))
+			return true;
+	}
+	return false;
+}
+
+struct candidates {
+	struct symbol **v;
+	size_t n, cap;
+};
+
+static void collect(const struct target_syms *t, const char *name, struct candidates *c)
+{
+	struct symbol *s;
+
+	for (s = elf_find_symbol(t->elf, name); s; s = elf_next_symbol_named(s)) {
+		if (!kallsyms_visible(t, s))
+			continue;
+		grow_array((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+		c->v[c->n++] = s;
+	}
+}
+
+static int cmp_kallsyms(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol * const *)a;
+	const struct symbol *y = *(struct symbol * const *)b;
+
+	if (x->sym.st_value != y->sym.st_value)
+		return x->sym.st_value < y->sym.st_value ? -1 : 1;
+	return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+/* How many of @from's local functions and objects the file block of @s holds. */
+static size_t block_score(const struct target_syms *t, const struct elf_obj *from,
+			  const struct symbol *s)
+{
+	const char *file = t->file_of[s->idx];
+	size_t i, score = 0;
+
+	for (i = 1; i < from->nr_syms; i++) {
+		struct symbol *f = from->syms[i], *m;
+
+		if (f->bind != STB_LOCAL || (f->type != STT_FUNC && f->type != STT_OBJECT))
+			continue;
+		for (m = elf_find_symbol(t->elf, f->name); m; m = elf_next_symbol_named(m)) {
+			if (t->file_of[m->idx] == file) {
+				score++;
+				break;
+			}
+		}
+	}
+	return score;
+}
+
+/*
+ * Scores local candidates by how much of @from's file block they share;
+ * with @by_file, only those of a file of @from's name take part.
+ */
+static struct symbol *best_block(const struct target_syms *t, const struct elf_obj *from,
+				 const struct candidates *c, bool by_file)
+{
+	struct symbol *best = NULL;
+	size_t i, best_score = 0, ties = 0;
+
+	for (i = 0; i < c->n; i++) {
+		struct symbol *s = c->v[i];
+		size_t score;
+
+		if (s->bind != STB_LOCAL)
+			continue;
+		if (by_file && (!from->file_name || !t->file_of[s->idx] ||
+				strcmp(from->file_name, t->file_of[s->idx])))
+			continue;
+		score = block_score(t, from, s) + 1;
+		if (score > best_score) {
+			best = s;
+			best_score = score;
+			ties = 0;
+		} else if (score == best_score) {
+			ties++;
+		}
+	}
+	return ties ? NULL : best;
+}
+
+/* Picks which candidate is @sym: the global, or the local of @from's file. */
+static struct symbol *pick(const struct target_syms *t, const struct elf_obj *from,
+			   const struct symbol *sym, const struct candidates *c)
+{
+	struct symbol *best;
+	size_t i;
+
+	if (t->elf == from && sym->obj == from)
+		return from->syms[sym->idx];
+	if (sym->bind != STB_LOCAL) {
+		for (i = 0; i < c->n; i++) {
+			if (c->v[i]->bind != STB_LOCAL)
+				return c->v[i];
+		}
+		return NULL;
+	}
+	best = best_block(t, from, c, true);
+	/* Built under another name (a renamed file, a test): the symbols decide. */
+	return best ? best : best_block(t, from, c, false);
+}
+
+static void report_candidates(const struct target_syms *t, const struct symbol *sym,
+			      const struct candidates *c)
+{
+	size_t i;
+
+	err_msg(t->elf->path, "%s: cannot tell which of %zu symbols of this name is the one in %s; pass the --symbols of the kernel these objects were built for",
+		sym->name, c->n, sym->obj->path);
+	for (i = 0; i < c->n; i++) {
+		fprintf(stderr, "  position %zu: %s at 0x%llx, file %s\n", i + 1,
+			c->v[i]->bind == STB_LOCAL ? "local" : "global",
+			(unsigned long long)c->v[i]->sym.st_value,
+			t->file_of[c->v[i]->idx] ? t->file_of[c->v[i]->idx] : "unknown");
+	}
+}
+
+int target_sympos(const struct target_syms *t, const struct elf_obj *from,
+		  const struct symbol *sym, unsigned long *pos)
+{
+	struct candidates c = { 0 };
+	struct symbol *me;
+	size_t i;
+	int ret = -1;
+
+	collect(t, sym->name, &c);
+	if (c.n == 0) {
+		err_msg(t->elf->path, "%s: not in this symbol table; pass the --symbols of the kernel or module being patched",
+			sym->name);
+		goto out;
+	}
+	me = pick(t, from, sym, &c);
+	if (!me) {
+		report_candidates(t, sym, &c);
+		goto out;
+	}
+	if (c.n == 1) {
+		*pos = 0;
+		ret = 0;
+		goto out;
+	}
+	if (t->by_address)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_kallsyms);
+	for (i = 0; i < c.n; i++) {
+		if (c.v[i] == me)
+			*pos = i + 1;
+	}
+	ret = 0;
+out:
+	free(c.v);
+	return ret;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The symbol table of what a livepatch applies to (vmlinux, a module,
+ * or for tests the original object itself), and the position the
+ * livepatch core will count for a symbol: klp_find_object_symbol()
+ * counts every kallsyms entry of the name, in kallsyms order, which is
+ * address order for vmlinux (scripts/kallsyms sorts it) and
+ * symbol-table order for a module.
+ */
+#ifndef KLP_TARGET_SYMS_H
+#define KLP_TARGET_SYMS_H
+
+#include <stdbool.h>
+
+#include "elf-model.h"
+
+struct target_syms {
+	struct elf_obj *elf;
+	bool owned;		/* loaded here, freed by target_free() */
+	bool by_address;	/* vmlinux: kallsyms is sorted by address */
+	const char **file_of;	/* per symbol index: its STT_FILE name */
+};
+
+struct target_syms *target_load(const char *path);
+struct target_syms *target_from_obj(struct elf_obj *obj);
+void target_free(struct target_syms *t);
+
+bool target_defines(const struct target_syms *t, const char *name);
+
+/*
+ * Finds @sym of @from (the original object of a diff) in the target and
+ * sets *@pos to its sympos (0 when the name is unique). Returns 0, or -1
+ * with a message naming the candidates when it cannot tell which one.
+ */
+int target_sympos(const struct target_syms *t, const struct elf_obj *from,
+		  const struct symbol *sym, unsigned long *pos);
+
+#endif

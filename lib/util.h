@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KLP_UTIL_H
+#define KLP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Set by each tool's main(); prefixes every message. */
+extern const char *tool_name;
+extern bool debug_enabled;
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "tool: file: what is wrong; what to do" on stderr. */
+void err_msg(const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void warn_msg(const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void debug_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *arr (of *cap elements of @size) to hold at least @need. */
+void grow_array(void **arr, size_t *cap, size_t need, size_t size);
+
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+
+#endif

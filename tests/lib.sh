@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Result accounting shared by every test suite (sourced, not run).
+#
+# Each suite records one line per test in $KLP_RESULTS ("pass NAME",
+# "fail NAME"), so that a run of several suites (make ci) can print one
+# closing total, and each suite can still print its own.
+
+: "${KLP_RESULTS:=$(mktemp "${TMPDIR:-/tmp}/klp-results.XXXXXX")}"
+export KLP_RESULTS
+suite_start=$(wc -l < "$KLP_RESULTS")
+
+t_pass() {
+	printf 'pass %s\n' "$1" >> "$KLP_RESULTS"
+	printf 'ok   %s\n' "$1"
+}
+
+# t_fail NAME REASON...
+t_fail() {
+	local name=$1
+	shift
+	printf 'fail %s\n' "$name" >> "$KLP_RESULTS"
+	printf 'FAIL %s: %s\n' "$name" "$*"
+}
+
+# t_check NAME CMD...: pass when CMD succeeds, else fail with its output.
+t_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		t_pass "$name"
+	else
+		t_fail "$name" "$out"
+	fi
+}
+
+# Prints "N passed, N failed" for the lines this suite added.
+t_summary() {
+	local p f
+	p=$(tail -n +"$((suite_start + 1))" "$KLP_RESULTS" | grep -c '^pass ' || true)
+	f=$(tail -n +"$((suite_start + 1))" "$KLP_RESULTS" | grep -c '^fail ' || true)
+	printf '%s passed, %s failed\n' "$p" "$f"
+	[ "$f" -eq 0 ]
+}

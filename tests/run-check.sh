@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: the userspace tests, no kernel build needed.
+#   tests/run-check.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+
+cd "$top"
+"$top/tests/elf-model.sh" "$build"
+"$top/tests/bad-input.sh" "$build"
+"$top/tests/diff-fixtures.sh" "$build"
+"$top/tests/shellcheck.sh"
+t_summary
