@@ -93,6 +93,8 @@ void resolve_target(const struct section *base, const struct reloc *r,
 		    struct target *t);
 bool targets_equal(const struct target *a, const struct target *b, int depth);
 bool is_local_rodata(const struct symbol *sym);
+bool is_callsite_data(const struct symbol *sym);
+void index_references(struct elf_obj *obj);
 bool is_data_section(const struct section *sec);
 void symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr);
 void range_relocs(const struct section *sec, uint64_t start, uint64_t end,

@@ -14,17 +14,101 @@
 
 #define MAX_DEPTH 8
 
-static bool bytes_equal(const struct symbol *a, const struct symbol *b)
+/*
+ * Callees that take __LINE__ as an argument, and the register it is in:
+ * a patch that only shifts lines changes the immediate loaded before the
+ * call, and nothing else. Only these calls, only their line register:
+ * any other changed constant is a change.
+ */
+static const struct {
+	const char *func;
+	unsigned char mov;	/* mov $imm32, %reg: 0xbe esi, 0xba edx */
+} line_calls[] = {
+	{ "__might_sleep", 0xbe },
+	{ "__might_fault", 0xbe },
+	{ "__might_resched", 0xbe },
+	{ "lockdep_rcu_suspicious", 0xbe },
+	{ "__warn_printk", 0xba },	/* WARN(..., __FILE__, __LINE__) */
+	{ "warn_slowpath_fmt", 0xbe },
+	{ "warn_slowpath_null", 0xbe },
+	{ "__btrfs_handle_fs_error", 0xba },
+	{ "__btrfs_abort_transaction", 0xba },
+	{ "btrfs_assertfail", 0xba },
+	{ "assfail", 0xba },
+};
+
+#define LINE_CALL_WINDOW 64
+
+/* The callee of the first call in [from, from + window) of @sym, or NULL. */
+static const char *next_callee(const struct symbol *sym, uint64_t from)
+{
+	struct reloc *r;
+	size_t nr, i;
+
+	range_relocs(sym->sec, sym->sym.st_value + from,
+		     sym->sym.st_value + from + LINE_CALL_WINDOW, &r, &nr);
+	for (i = 0; i < nr; i++) {
+		uint64_t at = r[i].offset;
+
+		if ((r[i].type == R_X86_64_PLT32 || r[i].type == R_X86_64_PC32) &&
+		    at > sym->sym.st_value && sym->sec->data[at - 1] == 0xe8) {
+			struct target t;
+
+			resolve_target(sym->sec, &r[i], &t);
+			return t.kind == TARGET_SYMBOL ? t.sym->name : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The end of a line-number immediate holding byte @d of both functions, or 0. */
+static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *b, uint64_t d)
+{
+	const unsigned char *x = a->sec->data + a->sym.st_value;
+	const unsigned char *y = b->sec->data + b->sym.st_value;
+	const char *callee;
+	uint64_t op;
+	size_t k;
+
+	for (op = d > 4 ? d - 4 : 0; op < d; op++) {
+		if (x[op] != y[op] || (x[op] != 0xbe && x[op] != 0xba) || op + 5 > a->sym.st_size)
+			continue;
+		callee = next_callee(a, op + 5);
+		if (!callee || !next_callee(b, op + 5) || strcmp(callee, next_callee(b, op + 5)))
+			continue;
+		for (k = 0; k < sizeof(line_calls) / sizeof(line_calls[0]); k++) {
+			if (line_calls[k].mov == x[op] && !strcmp(line_calls[k].func, callee))
+				return op + 5;
+		}
+	}
+	return 0;
+}
+
+/* Offset of the first byte difference that matters, or -1. */
+static int64_t bytes_difference(const struct symbol *a, const struct symbol *b)
 {
 	bool nobits_a = a->sec->sh.sh_type == SHT_NOBITS;
 	bool nobits_b = b->sec->sh.sh_type == SHT_NOBITS;
+	const unsigned char *x, *y;
+	uint64_t i, end;
 
 	if (nobits_a != nobits_b)
-		return false;
+		return 0;
 	if (nobits_a)
-		return true;
-	return !memcmp(a->sec->data + a->sym.st_value, b->sec->data + b->sym.st_value,
-		       a->sym.st_size);
+		return -1;
+	x = a->sec->data + a->sym.st_value;
+	y = b->sec->data + b->sym.st_value;
+	for (i = 0; i < a->sym.st_size; i++) {
+		if (x[i] == y[i])
+			continue;
+		end = sec_is_text(a->sec) ? line_immediate_end(a, b, i) : 0;
+		if (!end)
+			return i;
+		debug_msg("compare: %s: only a line number differs at 0x%llx", a->name,
+			  (unsigned long long)i);
+		i = end - 1;
+	}
+	return -1;
 }
 
 /* Offset of the first difference of two symbols, or -1 when equal. */
@@ -32,16 +116,13 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
 {
 	struct reloc *ra, *rb;
 	size_t na, nb, i;
+	int64_t d;
 
 	if (a->sym.st_size != b->sym.st_size)
 		return 0;
-	if (!bytes_equal(a, b)) {
-		for (i = 0; i < a->sym.st_size; i++) {
-			if (a->sec->data[a->sym.st_value + i] != b->sec->data[b->sym.st_value + i])
-				return i;
-		}
-		return 0;
-	}
+	d = bytes_difference(a, b);
+	if (d >= 0)
+		return d;
 	symbol_relocs(a, &ra, &na);
 	symbol_relocs(b, &rb, &nb);
 	for (i = 0; i < na && i < nb; i++) {

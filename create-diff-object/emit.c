@@ -98,10 +98,10 @@ static struct symbol *undefined_global(struct cdo *c, const char *name)
 }
 
 /*
- * A reference to something the kernel already has. Exported by another
- * object: a plain undefined symbol, which the module loader resolves.
- * Otherwise a klp record: the object's own symbols, even exported ones,
- * because a module may be loaded after the patch.
+ * A reference to something the kernel already has. Exported by vmlinux
+ * or by another module: a plain undefined symbol, which the module
+ * loader resolves. Otherwise a klp record, and so for what the patched
+ * module exports itself: it may be loaded after the patch.
  */
 static int external(struct cdo *c, const struct symbol *psym, const struct target *t,
 		    const struct reloc *r, struct section *to, uint64_t off)
@@ -115,7 +115,7 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 			psym->name);
 		return -1;
 	}
-	if (owner && strcmp(owner, c->objname))
+	if (owner && (strcmp(owner, c->objname) || !strcmp(owner, "vmlinux")))
 		goto plain;
 	if (osym->sec)
 		return klp_record(c, osym, r->type, t->off, to, off);

@@ -34,7 +34,7 @@ static void include_section(struct worklist *w, struct section *sec)
 
 static bool needs_copy(const struct symbol *sym)
 {
-	if (sym->status == DIFF_NEW)
+	if (sym->status == DIFF_NEW || is_callsite_data(sym))
 		return true;
 	return sym->type == STT_OBJECT && sym->status == DIFF_CHANGED && is_local_rodata(sym);
 }
@@ -50,13 +50,16 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 		include_section(w, t.sec);
 		return 0;
 	case TARGET_SECTION:
-		if (!sec_is_writable(t.sec)) {
-			include_section(w, t.sec);
-			return 0;
-		}
-		err_msg(c->patched->path, "%s: references writable data at %s+0x%llx, which has no symbol to find it by in the running kernel; give the data a name (a static variable) in the patch",
-			user, t.sec->name, (unsigned long long)t.off);
-		return -1;
+		/*
+		 * Writable and nameless: compiler metadata such as clang's
+		 * .data..L__unnamed_N for UBSan. The kernel cannot find the
+		 * original without a name, so the patch uses a copy.
+		 */
+		if (sec_is_writable(t.sec) && !t.sec->include)
+			warn_msg(c->patched->path, "%s: uses %s, writable data with no symbol; the patched code gets its own copy of it",
+				 user, t.sec->name);
+		include_section(w, t.sec);
+		return 0;
 	case TARGET_SYMBOL:
 	default:
 		if (!t.sym->sec)

@@ -130,6 +130,7 @@ static int prepare(struct elf_obj *obj)
 		if (sec_is_rela(sec) && sec->nr_relocs > 1)
 			qsort(sec->relocs, sec->nr_relocs, sizeof(*sec->relocs), cmp_reloc);
 	}
+	index_references(obj);
 	for (i = 1; i < obj->nr_syms; i++) {
 		struct symbol *s = obj->syms[i];
 

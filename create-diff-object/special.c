@@ -49,11 +49,35 @@ size_t special_entry_size(const struct cdo *c, const char *name)
 	return 0;
 }
 
+/*
+ * Jump labels have been 24 bytes of absolute pointers (before 5.x) and
+ * 16 of relative ones since; the relocation type says which, where the
+ * user did not.
+ */
+static size_t guess_size(const struct cdo *c, const struct section *sec, size_t size)
+{
+	size_t i;
+
+	if (strcmp(sec->name, "__jump_table") || !sec->rela || !sec->rela->nr_relocs)
+		return size;
+	for (i = 0; i < c->nr_sizes; i++) {
+		if (!strcmp(c->sizes[i].name, sec->name))
+			return size;
+	}
+	return sec->rela->relocs[0].type == R_X86_64_64 ? 24 : 16;
+}
+
 static int add_special(struct cdo *c, struct section *sec, size_t size)
 {
 	struct special *sp;
 
-	if (sec->size % size) {
+	size = guess_size(c, sec, size);
+	/*
+	 * The last entry may lack its tail padding (an asm-built table of
+	 * 12-byte entries at a stride of 16): anything shorter than that is
+	 * a wrong entry size.
+	 */
+	if (sec->size % size && sec->size % size < size / 2) {
 		err_msg(c->patched->path, "%s: size %zu is not a multiple of its entry size %zu; pass the kernel's size with --entry-size %s=BYTES",
 			sec->name, sec->size, size, sec->name);
 		return -1;
@@ -63,7 +87,7 @@ static int add_special(struct cdo *c, struct section *sec, size_t size)
 	memset(sp, 0, sizeof(*sp));
 	sp->sec = sec;
 	sp->entry_size = size;
-	sp->nr_entries = sec->size / size;
+	sp->nr_entries = (sec->size + size - 1) / size;
 	sp->kept = xcalloc(sp->nr_entries, sizeof(*sp->kept));
 	if (!strcmp(sec->name, ".orc_unwind_ip")) {
 		sp->pair = elf_find_section(c->patched, ".orc_unwind");
@@ -89,8 +113,10 @@ static int check_unknown(struct cdo *c, struct section *sec)
 {
 	size_t i;
 
+	/* Nameless .rodata/.data pieces (switch tables) are data: copied whole. */
 	if (!sec_is_alloc(sec) || sec_is_text(sec) || sec->nr_syms || !sec->rela ||
-	    str_starts(sec->name, ".discard"))
+	    str_starts(sec->name, ".discard") || str_starts(sec->name, ".rodata") ||
+	    str_starts(sec->name, ".data") || str_starts(sec->name, ".bss"))
 		return 0;
 	for (i = 0; i < sec->rela->nr_relocs; i++) {
 		if (points_to_included(sec, &sec->rela->relocs[i])) {
@@ -166,6 +192,13 @@ static struct section *copy_header(struct cdo *c, const struct section *from)
 			       from->sh.sh_addralign, from->sh.sh_entsize, NULL, 0);
 }
 
+static size_t entry_bytes(const struct special *sp, size_t i)
+{
+	size_t left = sp->sec->size - i * sp->entry_size;
+
+	return left < sp->entry_size ? left : sp->entry_size;
+}
+
 static int emit_one(struct cdo *c, struct special *sp)
 {
 	struct section *out = NULL, *pair = NULL;
@@ -181,7 +214,9 @@ static int emit_one(struct cdo *c, struct special *sp)
 			if (sp->pair)
 				pair = copy_header(c, sp->pair);
 		}
-		elf_sec_append(out, sp->sec->data + i * sp->entry_size, sp->entry_size, 1, &off);
+		elf_sec_append(out, NULL, sp->entry_size, 1, &off);
+		memcpy(out->data + off, sp->sec->data + i * sp->entry_size,
+		       entry_bytes(sp, i));
 		if (pair)
 			elf_sec_append(pair, sp->pair->data + i * sp->pair_size, sp->pair_size, 1, NULL);
 		if (emit_relocs(c, sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, out, off))

@@ -7,6 +7,7 @@
  * a change; resolving them to the symbol that lives there, and strings
  * to their text, makes comparison a question of identity and content.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cdo.h"
@@ -17,6 +18,17 @@ bool is_local_rodata(const struct symbol *sym)
 	return sym->bind == STB_LOCAL && sym->type == STT_OBJECT && sym->sec &&
 	       sec_is_alloc(sym->sec) && !sec_is_writable(sym->sec) &&
 	       !sec_is_text(sym->sec);
+}
+
+/*
+ * Dynamic debug descriptors: per call site, registered by whichever
+ * module holds them. Their line numbers move with every edit above
+ * them, and patched code takes its own copy, as a new call site would.
+ */
+bool is_callsite_data(const struct symbol *sym)
+{
+	return sym->type == STT_OBJECT && sym->sec &&
+	       (!strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose"));
 }
 
 bool is_data_section(const struct section *sec)
@@ -141,8 +153,124 @@ void resolve_target(const struct section *base, const struct reloc *r,
 		t->off = raw - (int64_t)named->sym.st_value;
 		return;
 	}
+	/* A jump into .altinstr_aux: the place after the 4-byte field. */
 	t->kind = TARGET_SECTION;
-	t->off = raw;
+	t->off = raw + (in_insn ? 4 : 0);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : (x > y);
+}
+
+static void add_ref_offset(struct section *sec, uint64_t off, size_t *cap)
+{
+	grow_array((void **)&sec->ref_offsets, cap, sec->nr_ref_offsets + 1,
+		   sizeof(*sec->ref_offsets));
+	sec->ref_offsets[sec->nr_ref_offsets++] = off;
+}
+
+/*
+ * An anonymous section (.altinstr_aux, .fixup, .altinstr_replacement)
+ * is cut into pieces at every place a reference lands; a reference is
+ * then compared by the piece it lands in, not by an offset that moves
+ * whenever another piece grows.
+ */
+void index_references(struct elf_obj *obj)
+{
+	size_t i, k, *caps = xcalloc(obj->nr_secs, sizeof(*caps));
+
+	for (i = 1; i < obj->nr_secs; i++) {
+		struct section *rela = obj->secs[i];
+
+		if (!sec_is_rela(rela))
+			continue;
+		for (k = 0; k < rela->nr_relocs; k++) {
+			struct target t;
+
+			resolve_target(rela->base, &rela->relocs[k], &t);
+			if (t.kind == TARGET_SECTION && t.off >= 0)
+				add_ref_offset(t.sec, t.off, &caps[t.sec->idx]);
+		}
+	}
+	for (i = 1; i < obj->nr_secs; i++) {
+		struct section *sec = obj->secs[i];
+		size_t n = 0;
+
+		if (!sec->nr_ref_offsets)
+			continue;
+		qsort(sec->ref_offsets, sec->nr_ref_offsets, sizeof(uint64_t), cmp_u64);
+		for (k = 0; k < sec->nr_ref_offsets; k++) {
+			if (!n || sec->ref_offsets[n - 1] != sec->ref_offsets[k])
+				sec->ref_offsets[n++] = sec->ref_offsets[k];
+		}
+		sec->nr_ref_offsets = n;
+	}
+	free(caps);
+}
+
+/* The end of the piece of @sec starting at @off. */
+static uint64_t piece_end(const struct section *sec, uint64_t off)
+{
+	size_t lo = 0, hi = sec->nr_ref_offsets;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (sec->ref_offsets[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sec->nr_ref_offsets ? sec->ref_offsets[lo] : sec->size;
+}
+
+/* Equal names but for a trailing counter (.data..Lubsan_data118 / ..120). */
+static bool same_but_number(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la && a[la - 1] >= '0' && a[la - 1] <= '9')
+		la--;
+	while (lb && b[lb - 1] >= '0' && b[lb - 1] <= '9')
+		lb--;
+	return la == lb && !memcmp(a, b, la);
+}
+
+static bool pieces_equal(const struct target *a, const struct target *b, int depth)
+{
+	uint64_t ea, eb, len;
+	struct reloc *ra, *rb;
+	size_t na, nb, i;
+
+	if (!same_but_number(a->sec->name, b->sec->name) || a->off < 0 || b->off < 0 ||
+	    (uint64_t)a->off > a->sec->size || (uint64_t)b->off > b->sec->size)
+		return false;
+	ea = piece_end(a->sec, a->off);
+	eb = piece_end(b->sec, b->off);
+	len = ea - a->off;
+	if (len != eb - b->off)
+		return false;
+	if (a->sec->data && b->sec->data &&
+	    memcmp(a->sec->data + a->off, b->sec->data + b->off, len))
+		return false;
+	range_relocs(a->sec, a->off, ea, &ra, &na);
+	range_relocs(b->sec, b->off, eb, &rb, &nb);
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		struct target ta, tb;
+
+		if (ra[i].offset - a->off != rb[i].offset - b->off || ra[i].type != rb[i].type)
+			return false;
+		resolve_target(a->sec, &ra[i], &ta);
+		resolve_target(b->sec, &rb[i], &tb);
+		if (depth <= 0 || !targets_equal(&ta, &tb, depth - 1))
+			return false;
+	}
+	return true;
 }
 
 /* The string of @sec holding @off: its start and length. */
@@ -195,7 +323,7 @@ bool targets_equal(const struct target *a, const struct target *b, int depth)
 	case TARGET_STRING:
 		return strings_equal(a, b);
 	case TARGET_SECTION:
-		return a->off == b->off && !strcmp(a->sec->name, b->sec->name);
+		return pieces_equal(a, b, depth);
 	case TARGET_SYMBOL:
 	default:
 		return symbols_equal(a, b, depth);

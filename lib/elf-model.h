@@ -77,6 +77,8 @@ struct section {
 	/* Correlation state (create-diff-object). */
 	struct section *twin;
 	struct section *clone;
+	uint64_t *ref_offsets;	/* where references land, for anonymous sections */
+	size_t nr_ref_offsets;
 	enum diff_status status;
 	bool include;
 

@@ -412,6 +412,7 @@ void elf_free(struct elf_obj *obj)
 		if (sec->data_owned)
 			free(sec->data);
 		free(sec->relocs);
+		free(sec->ref_offsets);
 		free(sec->syms);
 		free(sec->group);
 		free(sec->name);

@@ -13,5 +13,6 @@ cd "$top"
 "$top/tests/elf-model.sh" "$build"
 "$top/tests/bad-input.sh" "$build"
 "$top/tests/diff-fixtures.sh" "$build"
+"$top/tests/peer-kpatch.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary

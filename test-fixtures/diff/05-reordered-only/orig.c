@@ -1,0 +1,37 @@
+/* 05: functions only reordered in the file (callees moved) -> nothing changed, exit 3 */
+#include "kernel.h"
+
+static noinline int square_sum(int *p, int n)
+{
+	int i, s = 0;
+
+	for (i = 0; i < n; i++)
+		s += p[i] * p[i];
+	return s;
+}
+
+static noinline int plain_sum(int *p, int n)
+{
+	int i, s = 0;
+
+	for (i = 0; i < n; i++)
+		s += p[i];
+	return s;
+}
+
+int variance(int *p, int n)
+{
+	int s = plain_sum(p, n);
+
+	return square_sum(p, n) * n - s * s;
+}
+
+int mean(int *p, int n)
+{
+	return n ? plain_sum(p, n) / n : 0;
+}
+
+const char *label(int v)
+{
+	return v > 0 ? "positive" : "other";
+}

@@ -1,0 +1,9 @@
+/* 24: an existing global changes size (int[4] -> int[8]) -> refused, exit 1 */
+#include "kernel.h"
+
+int slots[4];
+
+int slot_value(int i)
+{
+	return slots[i & 3];
+}

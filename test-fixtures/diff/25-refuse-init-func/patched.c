@@ -1,0 +1,15 @@
+/* 25: a changed __init function (.init.text) cannot be patched -> refused, exit 1 */
+#include "kernel.h"
+
+int boot_flags;
+
+int __init setup_flags(int x)
+{
+	boot_flags = x | 3;
+	return 0;
+}
+
+int get_flags(void)
+{
+	return boot_flags;
+}

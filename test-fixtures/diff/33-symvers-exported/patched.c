@@ -1,0 +1,16 @@
+/* 33: symbols listed in Module.symvers stay plain undefined symbols in OUT.o, never klp symbols */
+#include "kernel.h"
+
+extern int ext_log(int level, int value);
+extern int ext_counter;
+
+noinline int shared_fn(int x)
+{
+	return x * 3 - 1;
+}
+
+int record(int x)
+{
+	ext_counter++;
+	return ext_log(2, shared_fn(x));
+}

@@ -1,0 +1,2 @@
+/* the file being patched, as built into the patched object */
+#include "../orig.c"

@@ -1,0 +1,19 @@
+/* 40: a changed function taking the address of a new function: the new function is included */
+#include "kernel.h"
+
+typedef int (*handler_t)(int);
+
+int default_handler(int x)
+{
+	return x;
+}
+
+static int strict_handler(int x)
+{
+	return x < 0 ? 0 : x;
+}
+
+handler_t pick_handler(int kind)
+{
+	return kind ? default_handler : strict_handler;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The peer corpus: kpatch's x86_64 unit-test objects (../shared/peer-tests,
+# real kernel objects built by others), checked against the reference
+# differ's results. A case may differ from the reference only where
+# test-fixtures/peer-kpatch/deviations says so and why.
+#   tests/peer-kpatch.sh BUILD_DIR [CASE...]
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+
+peer=${KLP_PEER_DIR:-$top/../shared/peer-tests/kpatch-unit-x86_64}
+deviations=$top/test-fixtures/peer-kpatch/deviations
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+if [ ! -d "$peer/expected" ]; then
+	t_fail peer/corpus "no peer corpus at $peer (shared/ must sit beside the checkout, or set KLP_PEER_DIR)"
+	exit 0
+fi
+
+# Entry sizes of the kernels these objects came from (see the corpus README).
+# Not passed: __jump_table, which the differ tells from its relocation
+# types (the README's default of 24 does not hold for every object), and
+# .printk_index, which holds 8-byte pointers to entries elsewhere, not
+# 44-byte entries, and is left out of the output.
+size_args() {
+	printf '%s\n' --entry-size .parainstructions=16 --entry-size __ex_table=12 \
+		--entry-size __bug_table=12 --entry-size .altinstructions=13 \
+		--entry-size .orc_unwind=6 --entry-size .static_call_sites=8
+	if [ -f "$peer/objects/$1.env" ] && grep -q '^JUMP_STRUCT_SIZE=16' "$peer/objects/$1.env"; then
+		printf '%s\n' --entry-size __jump_table=16
+	fi
+}
+
+# The expectation: the reference's, unless deviations gives an argued one.
+expected_of() {
+	local case=$1 line
+	line=$(grep -E "^$case " "$deviations" 2>/dev/null | head -1 || true)
+	if [ -n "$line" ]; then
+		# "CASE exit N; changed A; new B # why": the argued result
+		printf '%s\n' "${line#"$case" }" | sed 's/ *#.*//; s/; */\n/g'
+	else
+		cat "$peer/expected/$case"
+	fi
+}
+
+run_case() {
+	local case=$1 orig patched rc=0 want got exp
+	orig=$peer/objects/$case.ORIG.o
+	patched=$peer/objects/$case.PATCHED.o
+	[ -f "$patched" ] || patched=$peer/objects/$case.PATCHED.FAIL.o
+	mapfile -t sizes < <(size_args "$case")
+	"$build/create-diff-object" "${sizes[@]}" "$orig" "$patched" "$scratch/$case.o" \
+		> "$scratch/$case.out" 2> "$scratch/$case.err" || rc=$?
+	exp=$(expected_of "$case")
+	want=$(printf '%s\n' "$exp" | sed -n 's/^exit //p' | head -1)
+	# The reference exits 2 for a refusal; ours is 1 (error or unsafe change).
+	[ "$want" != 2 ] || want=1
+	got=$(sed -n 's/^\(changed\|new\) function: /\1 /p' "$scratch/$case.out" | sort)
+	exp=$(printf '%s\n' "$exp" | grep -E '^(changed|new) ' | sort || true)
+	if grep -q 'Sanitizer\|runtime error' "$scratch/$case.err"; then
+		t_fail "peer/$case" "sanitizer report: $(head -5 "$scratch/$case.err")"
+	elif [ "$rc" != "$want" ]; then
+		t_fail "peer/$case" "exit $rc, want $want: $(head -3 "$scratch/$case.err")"
+	elif [ "$rc" = 0 ] && [ "$got" != "$exp" ]; then
+		t_fail "peer/$case" "functions differ: $(diff <(echo "$exp") <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
+	elif [ "$rc" = 0 ] && ! readelf -h "$scratch/$case.o" > /dev/null 2>&1; then
+		t_fail "peer/$case" "output is not a readable object"
+	else
+		t_pass "peer/$case"
+	fi
+}
+
+if [ "$#" -gt 0 ]; then
+	cases=("$@")
+else
+	mapfile -t cases < <(cd "$peer/expected" && ls)
+fi
+for case in "${cases[@]}"; do
+	run_case "$case"
+done
