@@ -5,6 +5,7 @@
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
  *   target.c     what a relocation points at, and whether two are equal
  *   compare.c    SAME / CHANGED / NEW for functions and data
+ *   markers.c    what the author marked: ignored code, callbacks
  *   refuse.c     the changes a live patch cannot carry
  *   include.c    what the output needs: functions, data, strings
  *   special.c    entries of special sections that belong to them
@@ -15,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "elf-model.h"
 #include "symvers.h"
@@ -33,11 +35,17 @@ struct special_size {
 	size_t size;
 };
 
+/* A range of a section whose relocations are still to follow. */
+struct piece {
+	struct section *sec;
+	uint64_t start, end;
+};
+
 struct worklist {
 	struct symbol **syms;
 	size_t nr_syms, cap_syms;
-	struct section **secs;
-	size_t nr_secs, cap_secs;
+	struct piece *pieces;
+	size_t nr_pieces, cap_pieces;
 };
 
 /* A special section's entries and which of them the output keeps. */
@@ -95,6 +103,8 @@ bool targets_equal(const struct target *a, const struct target *b, int depth);
 bool is_local_rodata(const struct symbol *sym);
 bool is_callsite_data(const struct symbol *sym);
 void index_references(struct elf_obj *obj);
+ssize_t piece_index(const struct section *sec, int64_t off);
+uint64_t piece_end(const struct section *sec, uint64_t off);
 bool is_data_section(const struct section *sec);
 void symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr);
 void range_relocs(const struct section *sec, uint64_t start, uint64_t end,
@@ -103,6 +113,12 @@ void range_relocs(const struct section *sec, uint64_t start, uint64_t end,
 /* compare.c */
 void compare(struct cdo *c);
 bool data_equal(const struct symbol *a, const struct symbol *b, int depth);
+bool differs_only_in_data(const struct symbol *a, const struct symbol *b);
+
+/* markers.c */
+void apply_markers(struct cdo *c);
+bool is_marker_section(const struct section *sec);
+bool is_callback_section(const struct section *sec);
 
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);

@@ -23,18 +23,23 @@
 static const struct {
 	const char *func;
 	unsigned char mov;	/* mov $imm32, %reg: 0xbe esi, 0xba edx */
+	bool guess;		/* the register may hold another constant */
 } line_calls[] = {
-	{ "__might_sleep", 0xbe },
-	{ "__might_fault", 0xbe },
-	{ "__might_resched", 0xbe },
-	{ "lockdep_rcu_suspicious", 0xbe },
-	{ "__warn_printk", 0xba },	/* WARN(..., __FILE__, __LINE__) */
-	{ "warn_slowpath_fmt", 0xbe },
-	{ "warn_slowpath_null", 0xbe },
-	{ "__btrfs_handle_fs_error", 0xba },
-	{ "__btrfs_abort_transaction", 0xba },
-	{ "btrfs_assertfail", 0xba },
-	{ "assfail", 0xba },
+	{ "__might_sleep", 0xbe, false },
+	{ "___might_sleep", 0xbe, false },
+	{ "__might_fault", 0xbe, false },
+	{ "__might_resched", 0xbe, false },
+	{ "lockdep_rcu_suspicious", 0xbe, false },
+	/* printk("... %s:%d", __FILE__, __LINE__), as ASSERT_RTNL and WARN do */
+	{ "__warn_printk", 0xba, true },
+	{ "printk", 0xba, true },
+	{ "_printk", 0xba, true },
+	{ "warn_slowpath_fmt", 0xbe, false },
+	{ "warn_slowpath_null", 0xbe, false },
+	{ "__btrfs_handle_fs_error", 0xba, false },
+	{ "__btrfs_abort_transaction", 0xba, false },
+	{ "btrfs_assertfail", 0xba, false },
+	{ "assfail", 0xba, false },
 };
 
 #define LINE_CALL_WINDOW 64
@@ -61,8 +66,12 @@ static const char *next_callee(const struct symbol *sym, uint64_t from)
 	return NULL;
 }
 
-/* The end of a line-number immediate holding byte @d of both functions, or 0. */
-static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *b, uint64_t d)
+/*
+ * The end of a line-number immediate holding byte @d of both functions,
+ * or 0; *@guess tells whether the callee could take another constant there.
+ */
+static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *b, uint64_t d,
+				   const char **guess)
 {
 	const unsigned char *x = a->sec->data + a->sym.st_value;
 	const unsigned char *y = b->sec->data + b->sym.st_value;
@@ -77,8 +86,10 @@ static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *
 		if (!callee || !next_callee(b, op + 5) || strcmp(callee, next_callee(b, op + 5)))
 			continue;
 		for (k = 0; k < sizeof(line_calls) / sizeof(line_calls[0]); k++) {
-			if (line_calls[k].mov == x[op] && !strcmp(line_calls[k].func, callee))
+			if (line_calls[k].mov == x[op] && !strcmp(line_calls[k].func, callee)) {
+				*guess = line_calls[k].guess ? line_calls[k].func : NULL;
 				return op + 5;
+			}
 		}
 	}
 	return 0;
@@ -99,13 +110,19 @@ static int64_t bytes_difference(const struct symbol *a, const struct symbol *b)
 	x = a->sec->data + a->sym.st_value;
 	y = b->sec->data + b->sym.st_value;
 	for (i = 0; i < a->sym.st_size; i++) {
+		const char *guess = NULL;
+
 		if (x[i] == y[i])
 			continue;
-		end = sec_is_text(a->sec) ? line_immediate_end(a, b, i) : 0;
+		end = sec_is_text(a->sec) ? line_immediate_end(a, b, i, &guess) : 0;
 		if (!end)
 			return i;
-		debug_msg("compare: %s: only a line number differs at 0x%llx", a->name,
-			  (unsigned long long)i);
+		if (guess)
+			warn_msg(b->obj->path, "%s+0x%llx: only the constant passed to %s differs; taken for a __LINE__ change (klp-build compiles with #line so that it never has to guess)",
+				 b->name, (unsigned long long)i, guess);
+		else
+			debug_msg("compare: %s: only a line number differs at 0x%llx", a->name,
+				  (unsigned long long)i);
 		i = end - 1;
 	}
 	return -1;
@@ -132,6 +149,8 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
 
 		if (oa != ob || ra[i].type != rb[i].type)
 			return oa < ob ? oa : ob;
+		if (ra[i].type == R_X86_64_NONE)
+			continue;
 		resolve_target(a->sec, &ra[i], &ta);
 		resolve_target(b->sec, &rb[i], &tb);
 		if (!targets_equal(&ta, &tb, depth))
@@ -140,6 +159,46 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
 	if (na != nb)
 		return i < na ? ra[i].offset - a->sym.st_value : rb[i].offset - b->sym.st_value;
 	return -1;
+}
+
+/*
+ * Whether @a and @b have the same instructions and point at the same
+ * things, and differ only in the content of strings or read-only data
+ * they point at (an inlined callee's changed message).
+ */
+bool differs_only_in_data(const struct symbol *a, const struct symbol *b)
+{
+	struct reloc *ra, *rb;
+	size_t na, nb, i;
+
+	if (a->sym.st_size != b->sym.st_size || bytes_difference(a, b) >= 0)
+		return false;
+	symbol_relocs(a, &ra, &na);
+	symbol_relocs(b, &rb, &nb);
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		struct target ta, tb;
+
+		if (ra[i].offset - a->sym.st_value != rb[i].offset - b->sym.st_value ||
+		    ra[i].type != rb[i].type)
+			return false;
+		if (ra[i].type == R_X86_64_NONE)
+			continue;
+		resolve_target(a->sec, &ra[i], &ta);
+		resolve_target(b->sec, &rb[i], &tb);
+		if (ta.kind == TARGET_STRING && tb.kind == TARGET_STRING)
+			continue;
+		if (ta.kind == TARGET_SECTION && tb.kind == TARGET_SECTION &&
+		    !sec_is_text(ta.sec) && !sec_is_text(tb.sec))
+			continue;
+		if (ta.kind == TARGET_SYMBOL && tb.kind == TARGET_SYMBOL && tb.sym->twin == ta.sym &&
+		    ta.off == tb.off && is_local_rodata(tb.sym))
+			continue;
+		if (!targets_equal(&ta, &tb, MAX_DEPTH))
+			return false;
+	}
+	return true;
 }
 
 bool data_equal(const struct symbol *a, const struct symbol *b, int depth)

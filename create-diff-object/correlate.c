@@ -19,12 +19,32 @@
 #include "cdo.h"
 #include "util.h"
 
-/* "foo.constprop.0.isra.1" -> "foo.constprop.isra"; "count.3" -> "count" */
+#define UNIQUE_ID "__UNIQUE_ID_"
+
+/* __UNIQUE_ID_ddebug1522: the kernel's __COUNTER__-made names. */
+static bool is_unique_id(const char *name)
+{
+	return str_starts(name, UNIQUE_ID);
+}
+
+/*
+ * "foo.constprop.0.isra.1" -> "foo.constprop.isra"; "count.3" -> "count";
+ * "__UNIQUE_ID_ddebug1522.48" -> "__UNIQUE_ID_ddebug"
+ */
 char *canonical_name(const char *name)
 {
 	char *out = xstrdup(name), *dst = strchr(out, '.');
 	const char *src;
 
+	if (is_unique_id(out)) {
+		char *end = dst ? dst : out + strlen(out);
+		char *digits = end;
+
+		while (digits > out + strlen(UNIQUE_ID) && isdigit((unsigned char)digits[-1]))
+			digits--;
+		memmove(digits, end, strlen(end) + 1);
+		dst = strchr(out, '.');
+	}
 	if (!dst || dst == out)
 		return out;
 	for (src = name + (dst - out); *src;) {
@@ -50,7 +70,11 @@ static bool is_numbered_data(const struct symbol *sym)
 {
 	const char *dot = strrchr(sym->name, '.');
 
-	if (sym->type != STT_OBJECT || sym->bind != STB_LOCAL || !dot || dot == sym->name)
+	if (sym->type != STT_OBJECT || sym->bind != STB_LOCAL)
+		return false;
+	if (is_unique_id(sym->name))
+		return true;
+	if (!dot || dot == sym->name)
 		return false;
 	for (dot++; *dot; dot++) {
 		if (!isdigit((unsigned char)*dot))

@@ -137,6 +137,8 @@ static int emit_reloc(struct cdo *c, const struct section *from, const struct re
 {
 	struct target t;
 
+	if (r->type == R_X86_64_NONE)
+		return 0;
 	resolve_target(from, r, &t);
 	if (t.kind == TARGET_SYMBOL) {
 		if (t.sym->clone) {
@@ -174,7 +176,9 @@ static char *clone_section_name(const struct symbol *sym)
 	const struct section *sec = sym->sec;
 	const char *prefix;
 
-	if (sec->nr_syms == 1 && sym->sym.st_value == 0 && sym->sym.st_size == sec->size)
+	/* The template finds callbacks by their section's name. */
+	if ((sec->nr_syms == 1 && sym->sym.st_value == 0 && sym->sym.st_size == sec->size) ||
+	    is_callback_section(sec))
 		return xstrdup(sec->name);
 	if (sec_is_text(sec))
 		prefix = ".text";
@@ -211,6 +215,30 @@ static void clone_section(struct cdo *c, struct section *from)
 				      from->sh.sh_entsize, from->data, from->size);
 }
 
+/* Relocations of the pieces the output uses; code of the others becomes int3. */
+static int emit_section_relocs(struct cdo *c, struct section *sec)
+{
+	uint64_t covered = 0;
+	size_t i;
+
+	if (sec->include_whole || !sec->nr_ref_offsets)
+		return emit_relocs(c, sec, 0, sec->size, sec->clone, 0);
+	for (i = 0; i < sec->nr_ref_offsets; i++) {
+		uint64_t start = sec->ref_offsets[i], end = piece_end(sec, start);
+
+		if (!sec->piece_used[i])
+			continue;
+		if (sec_is_text(sec) && sec->clone->data && start > covered)
+			memset(sec->clone->data + covered, 0xcc, start - covered);
+		covered = end;
+		if (emit_relocs(c, sec, start, end, sec->clone, start))
+			return -1;
+	}
+	if (sec_is_text(sec) && sec->clone->data && sec->size > covered)
+		memset(sec->clone->data + covered, 0xcc, sec->size - covered);
+	return 0;
+}
+
 static int clone_all(struct cdo *c)
 {
 	size_t i;
@@ -234,7 +262,7 @@ static int clone_all(struct cdo *c)
 	for (i = 1; i < c->patched->nr_secs; i++) {
 		struct section *sec = c->patched->secs[i];
 
-		if (sec->include && emit_relocs(c, sec, 0, sec->size, sec->clone, 0))
+		if (sec->include && emit_section_relocs(c, sec))
 			return -1;
 	}
 	return 0;

@@ -23,13 +23,38 @@ static void include_symbol(struct worklist *w, struct symbol *sym)
 		include_symbol(w, sym->child);
 }
 
+static void push_piece(struct worklist *w, struct section *sec, uint64_t start, uint64_t end)
+{
+	grow_array((void **)&w->pieces, &w->cap_pieces, w->nr_pieces + 1, sizeof(*w->pieces));
+	w->pieces[w->nr_pieces++] = (struct piece){ sec, start, end };
+}
+
 static void include_section(struct worklist *w, struct section *sec)
 {
-	if (sec->include)
+	if (sec->include_whole)
 		return;
+	sec->include = sec->include_whole = true;
+	push_piece(w, sec, 0, sec->size);
+}
+
+/*
+ * Of an anonymous section (.altinstr_aux) only the pieces included code
+ * lands in: the others belong to code the patch leaves alone, and may
+ * point where the patch must not (init code).
+ */
+static void include_piece(struct worklist *w, struct section *sec, int64_t off)
+{
+	ssize_t i = piece_index(sec, off);
+
+	if (i < 0) {
+		include_section(w, sec);
+		return;
+	}
 	sec->include = true;
-	grow_array((void **)&w->secs, &w->cap_secs, w->nr_secs + 1, sizeof(*w->secs));
-	w->secs[w->nr_secs++] = sec;
+	if (sec->include_whole || sec->piece_used[i])
+		return;
+	sec->piece_used[i] = true;
+	push_piece(w, sec, off, piece_end(sec, off));
 }
 
 static bool needs_copy(const struct symbol *sym)
@@ -44,6 +69,9 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 {
 	struct target t;
 
+	/* A marker tying sections together (a function and its .cold part): no reference. */
+	if (r->type == R_X86_64_NONE)
+		return 0;
 	resolve_target(base, r, &t);
 	switch (t.kind) {
 	case TARGET_STRING:
@@ -58,7 +86,7 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 		if (sec_is_writable(t.sec) && !t.sec->include)
 			warn_msg(c->patched->path, "%s: uses %s, writable data with no symbol; the patched code gets its own copy of it",
 				 user, t.sec->name);
-		include_section(w, t.sec);
+		include_piece(w, t.sec, t.off);
 		return 0;
 	case TARGET_SYMBOL:
 	default:
@@ -90,20 +118,20 @@ static int drain(struct cdo *c, struct worklist *w)
 {
 	int ret = 0;
 
-	while (w->nr_syms || w->nr_secs) {
+	while (w->nr_syms || w->nr_pieces) {
+		struct reloc *r;
+		size_t nr;
+
 		if (w->nr_syms) {
 			struct symbol *sym = w->syms[--w->nr_syms];
-			struct reloc *r;
-			size_t nr;
 
 			symbol_relocs(sym, &r, &nr);
 			ret |= include_relocs(c, sym->sec, r, nr, sym->name);
 		} else {
-			struct section *sec = w->secs[--w->nr_secs];
+			struct piece p = w->pieces[--w->nr_pieces];
 
-			if (sec->rela)
-				ret |= include_relocs(c, sec, sec->rela->relocs,
-						      sec->rela->nr_relocs, sec->name);
+			range_relocs(p.sec, p.start, p.end, &r, &nr);
+			ret |= include_relocs(c, p.sec, r, nr, p.sec->name);
 		}
 	}
 	return ret;
@@ -134,12 +162,15 @@ int include(struct cdo *c)
 		if (p->type == STT_FUNC && p->sec && !p->parent &&
 		    (p->status == DIFF_CHANGED || p->status == DIFF_NEW))
 			include_symbol(&c->work, p);
+		/* Callbacks: nothing references them but the module template. */
+		if (p->type == STT_OBJECT && p->sec && is_callback_section(p->sec))
+			include_symbol(&c->work, p);
 	}
 	ret = drain(c, &c->work);
 	if (!ret)
 		ret = include_special_entries(c);
 	free(c->work.syms);
-	free(c->work.secs);
+	free(c->work.pieces);
 	c->work = (struct worklist){ 0 };
 	return ret ? -1 : 0;
 }

@@ -203,8 +203,11 @@ static void report(const struct cdo *c)
 
 		if (!p->include || p->parent)
 			continue;
-		if (p->type == STT_FUNC)
-			printf("%s function: %s\n", p->status == DIFF_NEW ? "new" : "changed", p->name);
+		/* A changed function by the name the running kernel knows it by. */
+		if (p->type == STT_FUNC && p->status == DIFF_NEW)
+			printf("new function: %s\n", p->name);
+		else if (p->type == STT_FUNC)
+			printf("changed function: %s\n", p->twin->name);
 	}
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		const struct symbol *p = c->patched->syms[i];
@@ -214,6 +217,10 @@ static void report(const struct cdo *c)
 	}
 	for (i = 0; i < c->nr_klp_names; i++)
 		printf("klp symbol: %s\n", c->klp_names[i]);
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		if (c->patched->syms[i]->ignored)
+			printf("ignored: %s\n", c->patched->syms[i]->name);
+	}
 }
 
 static bool any_function_included(const struct cdo *c)
@@ -233,6 +240,7 @@ static int run(struct cdo *c, const struct options *o)
 		return EXIT_ERROR;
 	correlate(c);
 	compare(c);
+	apply_markers(c);
 	refuse_unsafe(c);
 	if (c->refusals) {
 		err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,

@@ -41,6 +41,13 @@ static bool has_fentry(const struct symbol *sym)
 
 static void check_function(struct cdo *c, struct symbol *f)
 {
+	/* Init code that runs no more, changed only by a string it shares: nothing to do. */
+	if (is_init_section(f->sec) && differs_only_in_data(f->twin, f)) {
+		warn_msg(c->patched->path, "%s: in %s, changed only in the strings or tables it shares with patched code; init code has already run, so it is left as it is",
+			 f->name, f->sec->name);
+		f->status = f->twin->status = DIFF_SAME;
+		return;
+	}
 	if (is_init_section(f->sec)) {
 		refuse(c, f->name, xasprintf("changed function in %s", f->sec->name),
 		       "init and exit code has already run or is never called on a running kernel, so it cannot be live patched; leave it out of the patch, or move the change into a function called after boot");

@@ -116,7 +116,8 @@ static int check_unknown(struct cdo *c, struct section *sec)
 	/* Nameless .rodata/.data pieces (switch tables) are data: copied whole. */
 	if (!sec_is_alloc(sec) || sec_is_text(sec) || sec->nr_syms || !sec->rela ||
 	    str_starts(sec->name, ".discard") || str_starts(sec->name, ".rodata") ||
-	    str_starts(sec->name, ".data") || str_starts(sec->name, ".bss"))
+	    str_starts(sec->name, ".data") || str_starts(sec->name, ".bss") ||
+	    is_marker_section(sec))
 		return 0;
 	for (i = 0; i < sec->rela->nr_relocs; i++) {
 		if (points_to_included(sec, &sec->rela->relocs[i])) {

@@ -207,12 +207,29 @@ void index_references(struct elf_obj *obj)
 				sec->ref_offsets[n++] = sec->ref_offsets[k];
 		}
 		sec->nr_ref_offsets = n;
+		sec->piece_used = xcalloc(n, sizeof(*sec->piece_used));
 	}
 	free(caps);
 }
 
+/* Which piece of @sec starts at @off, or -1. */
+ssize_t piece_index(const struct section *sec, int64_t off)
+{
+	size_t lo = 0, hi = sec->nr_ref_offsets;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if ((int64_t)sec->ref_offsets[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sec->nr_ref_offsets && (int64_t)sec->ref_offsets[lo] == off ? (ssize_t)lo : -1;
+}
+
 /* The end of the piece of @sec starting at @off. */
-static uint64_t piece_end(const struct section *sec, uint64_t off)
+uint64_t piece_end(const struct section *sec, uint64_t off)
 {
 	size_t lo = 0, hi = sec->nr_ref_offsets;
 

@@ -79,6 +79,8 @@ struct section {
 	struct section *clone;
 	uint64_t *ref_offsets;	/* where references land, for anonymous sections */
 	size_t nr_ref_offsets;
+	bool *piece_used;	/* per ref_offsets entry: the output needs it */
+	bool include_whole;
 	enum diff_status status;
 	bool include;
 
@@ -102,7 +104,7 @@ struct symbol {
 	struct symbol *child;	/* foo.cold for foo */
 	enum diff_status status;
 	bool include;
-	bool keep_local;	/* force STB_LOCAL in the output */
+	bool ignored;		/* marked by the patch author */
 
 	unsigned int out_idx;
 };

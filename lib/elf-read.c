@@ -413,6 +413,7 @@ void elf_free(struct elf_obj *obj)
 			free(sec->data);
 		free(sec->relocs);
 		free(sec->ref_offsets);
+		free(sec->piece_used);
 		free(sec->syms);
 		free(sec->group);
 		free(sec->name);

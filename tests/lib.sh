@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Result accounting shared by every test suite (sourced, not run).
 #
 # Each suite records one line per test in $KLP_RESULTS ("pass NAME",
