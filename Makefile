@@ -38,18 +38,20 @@ CFLAGS  ?= -O2 -g
 WARNFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	     -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) \
-	     -D_GNU_SOURCE -Ilib -MMD -MP
+	     -D_GNU_SOURCE -Ilib -Isupport-templates -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
 
 LIB_SRCS := $(wildcard lib/*.c)
 CDO_SRCS := $(wildcard create-diff-object/*.c)
+KC_SRCS  := $(wildcard klp-convert/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CDO_OBJS := $(CDO_SRCS:%.c=$(BUILD)/obj/%.o)
+KC_OBJS  := $(KC_SRCS:%.c=$(BUILD)/obj/%.o)
 
-TOOLS := $(BUILD)/create-diff-object
+TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check check-kernel ci install clean demo bench shellcheck
@@ -65,6 +67,9 @@ $(BUILD)/libklpelf.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libklpelf.a
@@ -95,4 +100,4 @@ install: all
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d)

@@ -70,7 +70,7 @@ struct cdo {
 	struct special *specials;
 	size_t nr_specials;
 
-	/* emit.c: the records of lib/klp-records.h and what they name. */
+	/* emit.c: the records of support-templates/klp-records.h and what they name. */
 	struct section *meta_strtab, *meta_relocs, *meta_funcs;
 	struct hash meta_strings;
 	char **klp_names;

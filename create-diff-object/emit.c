@@ -3,7 +3,7 @@
  * The output object: each included function and data object in a
  * section of its own, whole copies of included strings and anonymous
  * read-only sections, the kept special-section entries, and the records
- * of lib/klp-records.h. Changed functions become local, as the module
+ * of support-templates/klp-records.h. Changed functions become local, as the module
  * must not define a second global of a kernel symbol's name; new ones
  * keep their binding so other objects of the same patch can use them.
  */
@@ -58,7 +58,7 @@ static void remember_klp_name(struct cdo *c, const char *name)
 	c->klp_names[c->nr_klp_names++] = xstrdup(name);
 }
 
-/* A reference the livepatch core resolves at load: see lib/klp-records.h. */
+/* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
 static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
 		      int64_t addend, struct section *to, uint64_t off)
 {
@@ -72,10 +72,10 @@ static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t typ
 	name = xasprintf(".klp.sym.%s.%s,%lu", c->objname, orig_sym->name, pos);
 	rec.addend = addend;
 	rec.type = type;
-	/* Not allocated: the post-link step consumes and removes it. */
+	/* Allocated only to keep modpost quiet: the post-link step removes it. */
 	if (!c->meta_relocs)
-		c->meta_relocs = elf_add_section(c->out, KLP_RELOCS_SEC, SHT_PROGBITS, 0, 8,
-						 sizeof(struct klp_build_reloc), NULL, 0);
+		c->meta_relocs = elf_add_section(c->out, KLP_RELOCS_SEC, SHT_PROGBITS, SHF_ALLOC,
+						 8, sizeof(struct klp_build_reloc), NULL, 0);
 	elf_sec_append(c->meta_relocs, &rec, sizeof(rec), 8, &at);
 	add_pointer(c, c->meta_relocs, at + offsetof(struct klp_build_reloc, place),
 		    elf_section_symbol(to), off);
@@ -268,6 +268,26 @@ static int clone_all(struct cdo *c)
 	return 0;
 }
 
+/* A callback's objname is left NULL by the source: it is the object being patched. */
+static void name_callback_objects(struct cdo *c)
+{
+	size_t i, field = offsetof(struct klp_build_callback, objname);
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *p = c->patched->syms[i];
+		struct reloc *r;
+		size_t nr;
+
+		if (!p->include || p->type != STT_OBJECT || !is_callback_section(p->sec) ||
+		    p->sym.st_size < sizeof(struct klp_build_callback))
+			continue;
+		range_relocs(p->sec, p->sym.st_value + field, p->sym.st_value + field + 8, &r, &nr);
+		if (!nr)
+			add_pointer(c, p->clone->sec, field, elf_section_symbol(c->meta_strtab),
+				    meta_string(c, c->objname));
+	}
+}
+
 static int emit_funcs(struct cdo *c)
 {
 	struct symbol *strsec = elf_section_symbol(c->meta_strtab);
@@ -314,6 +334,7 @@ int emit(struct cdo *c)
 	create_meta_sections(c);
 	if (clone_all(c) || emit_special(c) || emit_funcs(c))
 		return -1;
+	name_callback_objects(c);
 	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
 	return elf_write(c->out, c->out_path);
 }

@@ -174,3 +174,24 @@ void elf_remove_relocs(struct section *rela, bool (*drop)(struct reloc *, void *
 	}
 	rela->nr_relocs = n;
 }
+
+/* Leaves @sec, its relocation section and its symbols out of the written object. */
+void elf_remove_section(struct section *sec)
+{
+	sec->removed = true;
+	if (sec->rela)
+		sec->rela->removed = true;
+}
+
+/* Contents of @sec that may be changed: libelf's mapping of the file may not be. */
+unsigned char *elf_sec_writable(struct section *sec)
+{
+	if (!sec->data_owned && sec->data) {
+		unsigned char *copy = xmalloc(sec->size);
+
+		memcpy(copy, sec->data, sec->size);
+		sec->data = copy;
+		sec->data_owned = true;
+	}
+	return sec->data;
+}

@@ -73,6 +73,7 @@ struct section {
 	struct section *link;
 
 	struct hash_node name_node;
+	bool removed;		/* left out when the object is written */
 
 	/* Correlation state (create-diff-object). */
 	struct section *twin;
@@ -105,6 +106,7 @@ struct symbol {
 	enum diff_status status;
 	bool include;
 	bool ignored;		/* marked by the patch author */
+	bool removed;		/* left out when the object is written */
 
 	unsigned int out_idx;
 };
@@ -199,6 +201,8 @@ void elf_sec_append(struct section *sec, const void *data, size_t size,
 void elf_sort_section_symbols(struct section *sec);
 void elf_remove_relocs(struct section *rela, bool (*drop)(struct reloc *, void *),
 		       void *arg);
+void elf_remove_section(struct section *sec);
+unsigned char *elf_sec_writable(struct section *sec);
 
 /* elf-write.c */
 int elf_write(struct elf_obj *obj, const char *path);

@@ -281,7 +281,9 @@ static int read_relocs(struct elf_obj *obj, struct section *rela)
 		return -1;
 	}
 	rela->base = obj->secs[rela->sh.sh_info];
-	rela->base->rela = rela;
+	/* A section's own relocations; klp ones beside them are separate sections. */
+	if (!(rela->sh.sh_flags & SHF_RELA_LIVEPATCH))
+		rela->base->rela = rela;
 	nr = rela->size / sizeof(Elf64_Rela);
 	rela->relocs = xcalloc(nr, sizeof(*rela->relocs));
 	rela->nr_relocs = rela->cap_relocs = nr;

@@ -66,7 +66,9 @@ static size_t number_sections(struct elf_obj *obj, bool *xindex)
 	for (i = 1; i < obj->nr_secs; i++) {
 		struct section *sec = obj->secs[i];
 
-		sec->out_idx = sec->sh.sh_type == SHT_SYMTAB_SHNDX ? 0 : n++;
+		if (sec_is_rela(sec) && sec->base && sec->base->removed)
+			sec->removed = true;
+		sec->out_idx = sec->sh.sh_type == SHT_SYMTAB_SHNDX || sec->removed ? 0 : n++;
 	}
 	*xindex = n + 1 >= SHN_LORESERVE;
 	return n;
@@ -83,35 +85,41 @@ static int cmp_bind(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : (x->idx > y->idx);
 }
 
-static struct symbol **order_symbols(struct elf_obj *obj, size_t *first_global)
+/* Symbols in output order (locals first); *@nr of them, those of removed sections left out. */
+static struct symbol **order_symbols(struct elf_obj *obj, size_t *nr, size_t *first_global)
 {
 	struct symbol **order = xcalloc(obj->nr_syms, sizeof(*order));
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < obj->nr_syms; i++) {
-		obj->syms[i]->idx = i;
-		order[i] = obj->syms[i];
+		struct symbol *s = obj->syms[i];
+
+		s->idx = i;
+		s->out_idx = 0;
+		if (!s->removed && (!s->sec || !s->sec->removed))
+			order[n++] = s;
 	}
-	qsort(order + 1, obj->nr_syms - 1, sizeof(*order), cmp_bind);
-	*first_global = obj->nr_syms;
-	for (i = 0; i < obj->nr_syms; i++) {
+	qsort(order + 1, n - 1, sizeof(*order), cmp_bind);
+	*first_global = n;
+	for (i = 0; i < n; i++) {
 		order[i]->out_idx = i;
-		if (i && order[i]->bind != STB_LOCAL && *first_global == obj->nr_syms)
+		if (i && order[i]->bind != STB_LOCAL && *first_global == n)
 			*first_global = i;
 	}
+	*nr = n;
 	return order;
 }
 
 static int build_symtab(struct elf_obj *obj, struct section *shndx_sec)
 {
-	size_t first_global, i;
-	struct symbol **order = order_symbols(obj, &first_global);
-	Elf64_Sym *out = xcalloc(obj->nr_syms, sizeof(*out));
-	uint32_t *xndx = shndx_sec ? xcalloc(obj->nr_syms, sizeof(*xndx)) : NULL;
+	size_t first_global, i, nr;
+	struct symbol **order = order_symbols(obj, &nr, &first_global);
+	Elf64_Sym *out = xcalloc(nr, sizeof(*out));
+	uint32_t *xndx = shndx_sec ? xcalloc(nr, sizeof(*xndx)) : NULL;
 	struct strtab names = { 0 };
 
 	strtab_add(&names, "");
-	for (i = 1; i < obj->nr_syms; i++) {
+	for (i = 1; i < nr; i++) {
 		struct symbol *sym = order[i];
 		Elf64_Sym *o = &out[i];
 
@@ -139,12 +147,12 @@ static int build_symtab(struct elf_obj *obj, struct section *shndx_sec)
 		}
 	}
 	free(order);
-	set_data(obj->symtab, out, obj->nr_syms * sizeof(*out));
+	set_data(obj->symtab, out, nr * sizeof(*out));
 	obj->symtab->sh.sh_info = first_global;
 	obj->symtab->sh.sh_entsize = sizeof(Elf64_Sym);
 	set_data(obj->strtab, names.buf, names.len);
 	if (shndx_sec)
-		set_data(shndx_sec, xndx, obj->nr_syms * sizeof(*xndx));
+		set_data(shndx_sec, xndx, nr * sizeof(*xndx));
 	return 0;
 }
 
@@ -162,6 +170,12 @@ static int build_rela(struct elf_obj *obj, struct section *rela)
 	for (i = 0; i < rela->nr_relocs; i++) {
 		struct reloc *r = &rela->relocs[i];
 
+		if (!r->sym->out_idx && r->sym->idx) {
+			err_msg(obj->path, "elf_write: %s: relocation against %s, which is left out; this is a bug, please report it",
+				rela->name, r->sym->name);
+			free(out);
+			return -1;
+		}
 		out[i].r_offset = r->offset;
 		out[i].r_info = GELF_R_INFO(r->sym->out_idx, r->type);
 		out[i].r_addend = r->addend;
@@ -218,6 +232,8 @@ static int regenerate(struct elf_obj *obj, bool xindex, size_t next_idx)
 	for (i = 1; i < obj->nr_secs; i++) {
 		struct section *sec = obj->secs[i];
 
+		if (sec->removed)
+			continue;
 		if (sec->sh.sh_type == SHT_RELA && build_rela(obj, sec))
 			return -1;
 		if (sec->sh.sh_type == SHT_GROUP)

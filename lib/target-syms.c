@@ -237,3 +237,20 @@ out:
 	free(c.v);
 	return ret;
 }
+
+size_t target_candidates(const struct target_syms *t, const char *name,
+			 struct symbol ***out)
+{
+	struct candidates c = { 0 };
+
+	collect(t, name, &c);
+	if (t->by_address && c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_kallsyms);
+	*out = c.v;
+	return c.n;
+}
+
+const char *target_file_of(const struct target_syms *t, const struct symbol *sym)
+{
+	return t->file_of[sym->idx];
+}

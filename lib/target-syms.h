@@ -35,4 +35,9 @@ bool target_defines(const struct target_syms *t, const char *name);
 int target_sympos(const struct target_syms *t, const struct elf_obj *from,
 		  const struct symbol *sym, unsigned long *pos);
 
+/* The symbols named @name as kallsyms lists them, in its order (free *@out). */
+size_t target_candidates(const struct target_syms *t, const char *name,
+			 struct symbol ***out);
+const char *target_file_of(const struct target_syms *t, const struct symbol *sym);
+
 #endif

@@ -22,27 +22,60 @@
 #ifndef KLP_RECORDS_H
 #define KLP_RECORDS_H
 
+/*
+ * Compiled twice: by the tools (64-bit words) and by the module template
+ * in the kernel (pointers). x86_64 only, where both have one layout.
+ */
+#ifdef __KERNEL__
+#include <linux/types.h>
+#define KLP_PTR(type, name)	type name
+#else
 #include <stdint.h>
+#define KLP_PTR(type, name)	uint64_t name
+#endif
 
 #define KLP_FUNCS_SEC	".klp_build.funcs"
 #define KLP_RELOCS_SEC	".klp_build.relocs"
 #define KLP_STRTAB_SEC	".klp_build.strtab"
+#define KLP_SYMPOS_SEC	".klp_build.sympos"
 
 /* One per patched (changed) function: what klp_func needs. */
 struct klp_build_func {
-	uint64_t new_func;	/* -> the new function */
-	uint64_t old_name;	/* -> its name in the running kernel */
-	uint64_t objname;	/* -> "vmlinux" or the module's name */
+	KLP_PTR(void *, new_func);		/* the new function */
+	KLP_PTR(const char *, old_name);	/* its name in the running kernel */
+	KLP_PTR(const char *, objname);		/* "vmlinux" or the module's name */
 	uint64_t sympos;
 };
 
 /* One per reference that becomes a klp relocation. */
 struct klp_build_reloc {
-	uint64_t place;		/* -> where the relocation applies */
-	uint64_t symname;	/* -> ".klp.sym.<obj>.<name>,<pos>" */
+	KLP_PTR(void *, place);			/* where the relocation applies */
+	KLP_PTR(const char *, symname);		/* ".klp.sym.<obj>.<name>,<pos>" */
 	int64_t addend;
-	uint32_t type;		/* x86_64 relocation type */
+	uint32_t type;				/* x86_64 relocation type */
 	uint32_t reserved;
+};
+
+/*
+ * One per KLP_*_CALLBACK() of klp-macros.h, in .klp_build.callbacks.<kind>.
+ * The source leaves objname NULL; create-diff-object points it at the
+ * object the callback's file belongs to.
+ */
+struct klp_build_callback {
+	KLP_PTR(void *, fn);
+	KLP_PTR(const char *, objname);
+};
+
+#define KLP_CALLBACKS_PREFIX	".klp_build.callbacks."
+
+/*
+ * One per KLP_SYMPOS() of the support header: which of several symbols
+ * of a name a hand-written livepatch module means (read by klp-convert).
+ */
+struct klp_build_sympos {
+	KLP_PTR(const char *, name);		/* the symbol's name */
+	KLP_PTR(const char *, objname);		/* "vmlinux" or the module's name */
+	uint64_t pos;				/* its position, as kallsyms counts */
 };
 
 #endif

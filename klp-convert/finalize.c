@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --finalize: each record of .klp_build.relocs (support-templates/klp-records.h) says
+ * "relocate this place against this klp symbol". After the module's
+ * link the place is wherever ld put it, read back through the record's
+ * own relocation; it becomes a .klp.rela entry and the records go.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp-convert.h"
+#include "klp-records.h"
+#include "klp-rela.h"
+#include "util.h"
+
+/* The relocation at @offset of @rela, whose relocations are sorted. */
+static const struct reloc *reloc_at(const struct section *rela, uint64_t offset)
+{
+	size_t lo = 0, hi = rela->nr_relocs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rela->relocs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rela->nr_relocs && rela->relocs[lo].offset == offset ? &rela->relocs[lo] : NULL;
+}
+
+static int cmp_reloc(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : (x->offset > y->offset);
+}
+
+/* The NUL-terminated string a record's name field points at. */
+static const char *record_string(const struct elf_obj *obj, const struct reloc *r)
+{
+	const struct section *sec = r->sym->sec;
+	uint64_t off = r->sym->sym.st_value + r->addend;
+
+	if (!sec || !sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off)) {
+		err_msg(obj->path, "%s: a record's name lies outside its string table; the module is corrupt, rebuild it",
+			KLP_RELOCS_SEC);
+		return NULL;
+	}
+	return (const char *)sec->data + off;
+}
+
+static int finalize_one(struct convert *cv, const struct section *recs, size_t i)
+{
+	uint64_t at = i * sizeof(struct klp_build_reloc);
+	const struct reloc *place = reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, place));
+	const struct reloc *name = reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, symname));
+	struct klp_build_reloc rec;
+	const char *klpname;
+
+	if (!place || !name || !place->sym->sec) {
+		err_msg(cv->obj->path, "%s: record %zu has no place or name; the module is corrupt, rebuild it",
+			KLP_RELOCS_SEC, i);
+		return -1;
+	}
+	klpname = record_string(cv->obj, name);
+	if (!klpname)
+		return -1;
+	memcpy(&rec, recs->data + at, sizeof(rec));
+	cv->converted++;
+	return klp_add_reloc(cv->obj, place->sym->sec, place->sym->sym.st_value + place->addend,
+			     rec.type, klpname, rec.addend);
+}
+
+int finalize_records(struct convert *cv)
+{
+	struct section *recs = elf_find_section(cv->obj, KLP_RELOCS_SEC);
+	size_t i, nr;
+
+	if (!recs)
+		return 0;
+	if (!recs->rela || !recs->data || recs->size % sizeof(struct klp_build_reloc)) {
+		err_msg(cv->obj->path, "%s: malformed record section; the module is corrupt, rebuild it",
+			KLP_RELOCS_SEC);
+		return -1;
+	}
+	qsort(recs->rela->relocs, recs->rela->nr_relocs, sizeof(struct reloc), cmp_reloc);
+	nr = recs->size / sizeof(struct klp_build_reloc);
+	for (i = 0; i < nr; i++) {
+		if (finalize_one(cv, recs, i))
+			return -1;
+	}
+	elf_remove_section(recs);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Livepatch relocations as Documentation/livepatch/module-elf-format.rst
+ * defines them: symbols ".klp.sym.<obj>.<name>,<pos>" with st_shndx
+ * SHN_LIVEPATCH, and relocation sections ".klp.rela.<obj>.<section>"
+ * (SHT_RELA, SHF_ALLOC | SHF_RELA_LIVEPATCH), one per object and target
+ * section, which the livepatch core applies when <obj> is loaded.
+ */
+#ifndef KLP_RELA_H
+#define KLP_RELA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf-model.h"
+
+#define KLP_SYM_PREFIX	".klp.sym."
+#define KLP_RELA_PREFIX	".klp.rela."
+#define KLP_NAME_MAX	56	/* MODULE_NAME_LEN: the kernel's parser allows 55 */
+
+/* Bytes a relocation of @type writes, 0 for types livepatch cannot carry. */
+size_t klp_reloc_size(uint32_t type);
+
+/* Splits ".klp.sym.<obj>.<name>,<pos>": returns 0 and fills @obj, or -1. */
+int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX]);
+
+/*
+ * Adds a livepatch relocation at @target+@offset against @klpname,
+ * creating its symbol and its .klp.rela section as needed, and zeroes
+ * the bytes under it (the x86 loader refuses to relocate nonzero bytes).
+ */
+int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
+		  uint32_t type, const char *klpname, int64_t addend);
+
+#endif
