@@ -85,6 +85,10 @@ check: all $(UNIT_TESTS)
 check-kernel: all
 	testbed/check-kernel.sh $(BUILD)
 
+# The README's first command: a livepatch changing a running kernel.
+demo:
+	scripts/demo.sh
+
 # What CI runs: everything, with one closing total.
 ci:
 	tests/run-ci.sh
@@ -92,9 +96,14 @@ ci:
 shellcheck:
 	shellcheck -x $$(git ls-files '*.sh') tests/*.sh testbed/*.sh
 
+SHAREDIR ?= $(PREFIX)/share/klp-build
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SHAREDIR)/support-templates
+	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
+	install -m 644 kmod-builder/*.awk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 clean:

@@ -9,7 +9,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 cd "$top"
 mapfile -t scripts < <(git ls-files --cached --others --exclude-standard -- '*.sh' '.ci/run' 'kmod-builder/klp-build' | sort -u)
-if out=$(shellcheck -x "${scripts[@]}" 2>&1); then
+# SC1091: in-VM scripts source /test/vm-lib.sh, a path only the VM has.
+if out=$(shellcheck -x -e SC1091 "${scripts[@]}" 2>&1); then
 	t_pass "shellcheck (${#scripts[@]} scripts)"
 else
 	t_fail shellcheck "$out"

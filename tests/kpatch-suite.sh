@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The klp-build suite: real patches against the 6.1 test kernel, each
+# built with klp-build and proven in the VM.
+#   tests/kpatch-suite.sh BUILD_DIR [CASE...]
+#
+# A case is a directory test-fixtures/kpatches/NN-name/ with
+#   1.patch [2.patch ...]  built in order into /test/livepatch-kNN_<i>.ko
+#   I.args                 extra klp-build options for patch I (one line)
+#   I.expect               what klp-build must do with patch I: "exit N"
+#                          (default 0), "stdout: ERE", "!stdout: ERE",
+#                          "stderr: ERE", "!stderr: ERE"
+#   check.sh               the in-VM script (sources /test/vm-lib.sh); a
+#                          case whose patches are all refused has none
+#   files                  tree-relative paths also copied to /test/
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+
+cases_dir=$top/test-fixtures/kpatches
+klp_build=$top/kmod-builder/klp-build
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+vm_jobs=${KLP_VM_JOBS:-2}
+vm_pids=()
+vm_cases=()
+
+case_id() {
+	local base
+	base=$(basename "$1")
+	printf 'k%s' "${base%%-*}"
+}
+
+# check_expect FILE RC OUT ERR: prints what does not hold, if anything.
+check_expect() {
+	local file=$1 rc=$2 out=$3 err=$4 want=0 line kind re
+	if [ -f "$file" ]; then
+		want=$(sed -n 's/^exit //p' "$file" | head -1)
+		want=${want:-0}
+	fi
+	[ "$rc" = "$want" ] || echo "klp-build exit $rc, want $want"
+	[ -f "$file" ] || return 0
+	while IFS= read -r line; do
+		case $line in
+		'stdout: '*|'!stdout: '*|'stderr: '*|'!stderr: '*) ;;
+		*) continue ;;
+		esac
+		kind=${line%%: *}
+		re=${line#*: }
+		local target=$out
+		[[ $kind == *stderr ]] && target=$err
+		if [[ $kind == !* ]]; then
+			! grep -qE -- "$re" "$target" || echo "$kind: /$re/ matched"
+		else
+			grep -qE -- "$re" "$target" || echo "$kind: /$re/ did not match"
+		fi
+	done < "$file"
+}
+
+# build_case DIR: builds every patch; prints failures; 0 when all held.
+build_case() {
+	local dir=$1 id out p i args rc why failed=0
+	id=$(case_id "$dir")
+	out=$scratch/$id
+	mkdir -p "$out"
+	for p in "$dir"/*.patch; do
+		i=$(basename "$p" .patch)
+		args=()
+		[ -f "$dir/$i.args" ] && read -ra args < "$dir/$i.args"
+		rc=0
+		"$klp_build" -s "$tree" -o "$out" -n "${id}_$i" "${args[@]}" "$p" \
+			> "$out/$i.stdout" 2> "$out/$i.stderr" || rc=$?
+		why=$(check_expect "$dir/$i.expect" "$rc" "$out/$i.stdout" "$out/$i.stderr")
+		if [ -n "$why" ]; then
+			printf '%s: %s\n' "$i.patch" "$why"
+			sed 's/^/    | /' "$out/$i.stderr" | tail -n 25
+			failed=1
+		fi
+	done
+	return "$failed"
+}
+
+vm_args() {
+	local dir=$1 id ko f
+	id=$(case_id "$dir")
+	for ko in "$scratch/$id"/*.ko; do
+		[ -e "$ko" ] && printf '%s\n' --file "$ko"
+	done
+	if [ -f "$dir/files" ]; then
+		while IFS= read -r f; do
+			[ -n "$f" ] && printf '%s\n' --file "$tree/$f"
+		done < "$dir/files"
+	fi
+}
+
+vm_start() {
+	local dir=$1 name args
+	name=$(basename "$dir")
+	mapfile -t args < <(vm_args "$dir")
+	"$top/testbed/run-vm.sh" --kernel "$tree" --log "$scratch/$name.console.log" \
+		"${args[@]}" "$dir/check.sh" > "$scratch/$name.vm.out" 2>&1 &
+	vm_pids+=("$!")
+	vm_cases+=("$name")
+}
+
+vm_collect() {
+	local i name
+	for i in "${!vm_pids[@]}"; do
+		name=${vm_cases[$i]}
+		if wait "${vm_pids[$i]}"; then
+			t_pass "kpatch/$name"
+		else
+			mkdir -p "$logs"
+			cp "$scratch/$name.console.log" "$logs/" 2> /dev/null || true
+			sed 's/^/    /' "$scratch/$name.vm.out" | tail -n 45
+			t_fail "kpatch/$name" "in the VM (console: $logs/$name.console.log)"
+		fi
+	done
+	vm_pids=()
+	vm_cases=()
+}
+
+run_case() {
+	local dir=$1 name why
+	name=$(basename "$dir")
+	if ! why=$(build_case "$dir"); then
+		t_fail "kpatch/$name" "$why"
+		return
+	fi
+	if [ ! -f "$dir/check.sh" ]; then
+		t_pass "kpatch/$name"
+		return
+	fi
+	vm_start "$dir"
+	[ "${#vm_pids[@]}" -lt "$vm_jobs" ] || vm_collect
+}
+
+main() {
+	local dir cases=()
+	tree=$("$top/testbed/build-kernel.sh")
+	logs=${KLP_CACHE_DIR:-$top/.cache}/kpatch-logs
+	export KLP_TOOLS_DIR=$build
+	if [ "$#" -gt 0 ]; then
+		for dir in "$@"; do
+			cases+=("$cases_dir/$dir")
+		done
+	else
+		cases=("$cases_dir"/[0-9]*/)
+	fi
+	for dir in "${cases[@]}"; do
+		run_case "${dir%/}"
+	done
+	vm_collect
+}
+
+main "$@"
