@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh [--series]
+#
+# Builds, once, the Debian 6.1 kernel tree that the in-VM tests boot and
+# that klp-build later diffs against. The tree is configured and built in
+# place (no O=) because klp-build reads the .*.o.cmd files kbuild leaves
+# next to each object. Progress goes to stderr; the only stdout line is the
+# absolute path of the built tree, so callers can do tree=$(build-kernel.sh).
+#
+# --series  build "linux-6.1-series" with kernel/series applied, instead of
+#           the plain "linux-6.1".
+# Env: KLP_CACHE_DIR (default <repo>/.cache).
+# A rebuild (when an input changed) deletes the tree first; a process that
+# uses the tree can hold `flock -s <cache>/<tree>.lock` meanwhile, and a
+# rebuild waits for it.
+set -euo pipefail
+shopt -s inherit_errexit
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || dirname "$here")
+cache=${KLP_CACHE_DIR:-$repo/.cache}
+tarball=/usr/src/linux-source-6.1.tar.xz
+fragment=$here/kernel.config
+series_dir=$repo/kernel
+series_file=$series_dir/series
+stamp_name=.klp-testbed-stamp
+# Fixed so two builds of the same inputs give the same vmlinux strings.
+build_env=(KBUILD_BUILD_TIMESTAMP='Sun Jan  1 00:00:00 UTC 2023'
+	KBUILD_BUILD_USER=klp-build KBUILD_BUILD_HOST=klp-testbed
+	KBUILD_BUILD_VERSION=1)
+packages=(linux-source-6.1 qemu-system-x86 busybox-static bc bison flex
+	libssl-dev libelf-dev cpio kmod gcc make patch xz-utils)
+
+say() {
+	printf 'build-kernel: [%4ss] %s\n' "$SECONDS" "$*" >&2
+}
+
+die() {
+	say "error: $*"
+	exit 1
+}
+
+usage() {
+	printf 'usage: %s [--series]\n' "${0##*/}" >&2
+	exit 2
+}
+
+# One dpkg-query for all packages: this runs on every cached build too.
+missing_packages() {
+	local installed
+	installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' \
+		"${packages[@]}" 2>/dev/null | awk '$2 == "installed" { print $1 }' || true)
+	printf '%s\n' "${packages[@]}" |
+		awk 'NR == FNR { ok[$0] = 1; next } !($0 in ok)' <(printf '%s\n' "$installed") -
+}
+
+install_missing_packages() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing missing packages: ${missing[*]}"
+	apt-get update >&2 || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+}
+
+# Prints the patch file names listed in kernel/series, comments stripped.
+series_patches() {
+	[ -f "$series_file" ] || return 0
+	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
+		-e '/^$/d' "$series_file"
+}
+
+# Everything that should force a rebuild when it changes. The series only
+# counts for the series tree, so editing it does not rebuild the plain one.
+compute_stamp() {
+	local variant=$1 p
+	{
+		printf 'variant %s\n' "$variant"
+		printf 'linux-source-6.1 %s\n' \
+			"$(dpkg-query -W -f='${Version}' linux-source-6.1)"
+		sha256sum "$fragment" "${BASH_SOURCE[0]}" | cut -d' ' -f1
+		if [ "$variant" = series ] && [ -f "$series_file" ]; then
+			sha256sum "$series_file" | cut -d' ' -f1
+			series_patches | while IFS= read -r p; do
+				sha256sum "$series_dir/$p" | cut -d' ' -f1
+			done
+		fi
+	} | sha256sum | cut -d' ' -f1
+}
+
+check_series() {
+	local p
+	while IFS= read -r p; do
+		[ -f "$series_dir/$p" ] ||
+			die "kernel/series lists $p, which does not exist"
+	done < <(series_patches)
+}
+
+is_up_to_date() {
+	local tree=$1 stamp=$2
+	[ -f "$tree/arch/x86/boot/bzImage" ] &&
+		[ "$(cat "$tree/$stamp_name" 2>/dev/null)" = "$stamp" ]
+}
+
+# lock_tree shared|exclusive: checks share the lock, a rebuild holds it
+# alone (it deletes the tree). Released when we exit.
+lock_tree() {
+	local mode=$1
+	if ! flock -n "--$mode" "$lock_fd"; then
+		say "waiting for the $lock_file lock ($mode)"
+		flock "--$mode" "$lock_fd"
+	fi
+}
+
+unpack() {
+	local tree=$1 tmp
+	say "unpacking $tarball into $tree"
+	rm -rf "$tree" "$tree.unpack"
+	tmp=$tree.unpack
+	mkdir -p "$tmp"
+	tar -xf "$tarball" -C "$tmp" --strip-components=1 --no-same-owner ||
+		die "cannot unpack $tarball"
+	# -T: fail rather than nest if something recreated $tree meanwhile.
+	mv -T "$tmp" "$tree" ||
+		die "cannot move the new tree to $tree (is another process using it?)"
+}
+
+apply_series() {
+	local tree=$1 p n=0
+	while IFS= read -r p; do
+		say "applying kernel/$p"
+		patch -d "$tree" -p1 --forward --no-backup-if-mismatch -s \
+			-i "$series_dir/$p" >&2 ||
+			die "kernel/$p does not apply"
+		n=$((n + 1))
+	done < <(series_patches)
+	[ "$n" -gt 0 ] || say "kernel/series is empty or absent: nothing to apply"
+}
+
+# Lines of the fragment that must be in .config as written.
+wanted_options() {
+	grep -E '^CONFIG_[A-Za-z0-9_]+=[ym]$' "$fragment"
+}
+
+# Options the fragment turns off ("# CONFIG_X is not set").
+unwanted_options() {
+	sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p' "$fragment"
+}
+
+verify_config() {
+	local tree=$1 opt name bad=()
+	while IFS= read -r opt; do
+		grep -qxF "$opt" "$tree/.config" || bad+=("$opt")
+	done < <(wanted_options)
+	grep -qx 'CONFIG_LIVEPATCH=y' "$tree/.config" ||
+		bad+=("CONFIG_LIVEPATCH=y")
+	while IFS= read -r opt; do
+		! grep -qE "^$opt=[ym]$" "$tree/.config" || bad+=("# $opt is not set")
+	done < <(unwanted_options)
+	[ ${#bad[@]} -eq 0 ] && return 0
+	for opt in "${bad[@]}"; do
+		name=$(grep -oE 'CONFIG_[A-Za-z0-9_]+' <<<"$opt")
+		say "kernel.config wants '$opt', .config has:" \
+			"$(grep -E "^(# )?${name}[= ]" "$tree/.config" || echo nothing)"
+	done
+	die "kernel.config options did not survive; check their dependencies"
+}
+
+configure() {
+	local tree=$1 log=$2
+	say "configuring (tinyconfig + testbed/kernel.config)"
+	{
+		make -C "$tree" tinyconfig &&
+			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$fragment") &&
+			make -C "$tree" olddefconfig
+	} >>"$log" 2>&1 || build_failed "$log"
+	verify_config "$tree"
+}
+
+build_failed() {
+	local log=$1
+	say "failed; last 30 lines of $log:"
+	tail -n 30 "$log" >&2
+	die "see $log"
+}
+
+build() {
+	local tree=$1 log=$2 jobs
+	jobs=$(nproc)
+	say "building bzImage modules with -j$jobs (log: $log)"
+	env "${build_env[@]}" make -C "$tree" -j"$jobs" bzImage modules \
+		>>"$log" 2>&1 || build_failed "$log"
+}
+
+main() {
+	local variant=plain name=linux-6.1 tree log stamp start lock_file
+	case ${1:-} in
+	--series) variant=series name=linux-6.1-series ;;
+	'') ;;
+	*) usage ;;
+	esac
+	[ $# -le 1 ] || usage
+
+	install_missing_packages
+	mkdir -p "$cache"
+	cache=$(cd "$cache" && pwd)
+	tree=$cache/$name
+	log=$cache/$name.build.log
+	lock_file=$cache/$name.lock
+	exec {lock_fd}>"$lock_file"
+
+	[ "$variant" = plain ] || check_series
+	stamp=$(compute_stamp "$variant")
+	lock_tree shared
+	if ! is_up_to_date "$tree" "$stamp"; then
+		lock_tree exclusive
+	fi
+	# Checked again: another process may have built it while we waited.
+	if is_up_to_date "$tree" "$stamp"; then
+		say "$tree is up to date"
+		printf '%s\n' "$tree"
+		return 0
+	fi
+
+	start=$SECONDS
+	: >"$log"
+	unpack "$tree"
+	[ "$variant" = plain ] || apply_series "$tree"
+	configure "$tree" "$log"
+	build "$tree" "$log"
+	printf '%s\n' "$stamp" >"$tree/$stamp_name"
+	say "built $tree in $((SECONDS - start)) s"
+	printf '%s\n' "$tree"
+}
+
+main "$@"

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-kernel.sh BUILD_DIR  (`make check-kernel`)
+#
+# Builds the cached 6.1 test kernel if needed, then runs the in-VM tests
+# and records each with tests/lib.sh. BUILD_DIR holds the project's C
+# tools; the smoke test does not use them yet.
+#
+# Adding a test: write an in-VM script under testbed/tests/ (it sources
+# /test/vm-lib.sh), then call
+#   vm_test NAME SCRIPT [run-vm.sh options such as --file SRC[:DEST]]
+# or, to boot several VMs at once, vm_test_start for each then one
+# vm_test_collect.
+set -euo pipefail
+shopt -s inherit_errexit
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || dirname "$here")
+cache=${KLP_CACHE_DIR:-$repo/.cache}
+# shellcheck source=SCRIPTDIR/../tests/lib.sh
+. "$repo/tests/lib.sh"
+
+tree=''
+logdir=''
+vm_names=()
+vm_pids=()
+vm_failures=0
+
+say() {
+	printf 'check-kernel: %s\n' "$*" >&2
+}
+
+# Log files are named after the test; test names may contain '/'.
+log_base() {
+	printf '%s/%s' "$logdir" "${1//\//_}"
+}
+
+# vm_test_start NAME SCRIPT [run-vm.sh options...]: boots one VM in the
+# background. A --kernel among the options overrides the built tree.
+vm_test_start() {
+	local name=$1 script=$2 base
+	shift 2
+	base=$(log_base "$name")
+	say "starting VM for $name"
+	"$here/run-vm.sh" --kernel "$tree" --log "$base.console.log" "$@" \
+		"$script" >"$base.out" 2>&1 &
+	vm_names+=("$name")
+	vm_pids+=("$!")
+}
+
+# Waits for every VM started so far and records each, in start order.
+vm_test_collect() {
+	local i name base why
+	for i in "${!vm_pids[@]}"; do
+		name=${vm_names[$i]}
+		base=$(log_base "$name")
+		if wait "${vm_pids[$i]}"; then
+			t_pass "$name"
+		else
+			sed 's/^/    /' "$base.out"
+			why=$(sed -n 's/^run-vm: \(FAILED\|error\): //p' "$base.out" | head -n 1)
+			t_fail "$name" "${why:-run-vm.sh failed} (console: $base.console.log)"
+			vm_failures=$((vm_failures + 1))
+		fi
+	done
+	vm_names=()
+	vm_pids=()
+}
+
+# vm_test NAME SCRIPT [run-vm.sh options...]: one VM, recorded at once.
+vm_test() {
+	vm_test_start "$@"
+	vm_test_collect
+}
+
+build_kernel() {
+	if tree=$("$here/build-kernel.sh"); then
+		t_pass testbed/build-kernel
+	else
+		t_fail testbed/build-kernel "build-kernel.sh failed (see above)"
+		t_summary || true
+		exit 1
+	fi
+}
+
+run_tests() {
+	local lp=$tree/lib/livepatch
+	vm_test_start testbed/livepatch-sample "$here/tests/livepatch-sample.sh" \
+		--file "$tree/samples/livepatch/livepatch-sample.ko"
+	vm_test_start testbed/vm-lib-selftest "$here/tests/vm-lib-selftest.sh" \
+		--file "$lp/test_klp_livepatch.ko" \
+		--file "$lp/test_klp_callbacks_busy.ko" \
+		--file "$lp/test_klp_callbacks_demo.ko"
+	vm_test_collect
+}
+
+main() {
+	local start=$SECONDS
+	[ $# -le 1 ] || { echo "usage: ${0##*/} BUILD_DIR" >&2; exit 2; }
+	build_kernel
+	mkdir -p "$cache/vm-logs"
+	logdir=$(mktemp -d "$cache/vm-logs/run.XXXXXX")
+	run_tests
+	# Logs of a clean run are of no use; failed ones stay for reading.
+	if [ "$vm_failures" -eq 0 ]; then
+		rm -rf "$logdir"
+	else
+		say "VM logs kept in $logdir"
+	fi
+	say "done in $((SECONDS - start)) s"
+	t_summary
+}
+
+main "$@"
