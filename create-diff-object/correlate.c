@@ -83,10 +83,12 @@ static bool is_numbered_data(const struct symbol *sym)
 	return true;
 }
 
+/* Functions, data, undefined symbols, and named global labels (asm's .incbin ends). */
 static bool is_pairable(const struct symbol *sym)
 {
 	return sym->idx && (sym->type == STT_FUNC || sym->type == STT_OBJECT ||
-			    (sym->type == STT_NOTYPE && !sym->sec && *sym->name));
+			    (sym->type == STT_NOTYPE && *sym->name &&
+			     (!sym->sec || sym->bind != STB_LOCAL)));
 }
 
 static void set_twins(struct symbol *a, struct symbol *b, const char *why)

@@ -94,11 +94,8 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 			return 0;
 		if (t.sym->parent && t.sym->parent->include)
 			return 0;
-		if (needs_copy(t.sym))
+		if (needs_copy(t.sym) && (t.sym->type == STT_FUNC || t.sym->type == STT_OBJECT))
 			include_symbol(w, t.sym);
-		else if (t.sym->type != STT_FUNC && t.sym->type != STT_OBJECT &&
-			 !sec_is_writable(t.sym->sec))
-			include_section(w, t.sym->sec);
 		return 0;
 	}
 }

@@ -29,10 +29,11 @@
 #include <linux/livepatch.h>
 #include "klp-records.h"
 
-#define __KLP_CALLBACK(kind, fn, type)						\
-	static inline type __klp_check_##kind##_##fn(void) { return fn; }	\
-	static struct klp_build_callback __klp_cb_##kind##_##fn			\
-	__used __section(".klp_build.callbacks." #kind) = { .fn = (void *)fn }
+#define __KLP_CALLBACK(kind, func, type)					\
+	_Static_assert(__builtin_types_compatible_p(__typeof__(&func), type),	\
+		       #func ": wrong type for a " #kind " callback");		\
+	static struct klp_build_callback __klp_cb_##kind##_##func		\
+	__used __section(".klp_build.callbacks." #kind) = { .fn = (void *)func }
 
 #define KLP_PRE_PATCH_CALLBACK(fn)						\
 	__KLP_CALLBACK(pre_patch, fn, int (*)(struct klp_object *))

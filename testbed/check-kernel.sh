@@ -85,7 +85,7 @@ build_kernel() {
 }
 
 run_tests() {
-	local lp=$tree/lib/livepatch
+	local build=$1 lp=$tree/lib/livepatch
 	vm_test_start testbed/livepatch-sample "$here/tests/livepatch-sample.sh" \
 		--file "$tree/samples/livepatch/livepatch-sample.ko"
 	vm_test_start testbed/vm-lib-selftest "$here/tests/vm-lib-selftest.sh" \
@@ -93,15 +93,18 @@ run_tests() {
 		--file "$lp/test_klp_callbacks_busy.ko" \
 		--file "$lp/test_klp_callbacks_demo.ko"
 	vm_test_collect
+	# klp-build end to end: the tree is never changed; real patches, each in the VM.
+	"$repo/tests/klp-build-tree.sh" "$build"
+	"$repo/tests/kpatch-suite.sh" "$build"
 }
 
 main() {
 	local start=$SECONDS
-	[ $# -le 1 ] || { echo "usage: ${0##*/} BUILD_DIR" >&2; exit 2; }
+	[ $# -eq 1 ] || { echo "usage: ${0##*/} BUILD_DIR" >&2; exit 2; }
 	build_kernel
 	mkdir -p "$cache/vm-logs"
 	logdir=$(mktemp -d "$cache/vm-logs/run.XXXXXX")
-	run_tests
+	run_tests "$(cd "$1" && pwd)"
 	# Logs of a clean run are of no use; failed ones stay for reading.
 	if [ "$vm_failures" -eq 0 ]; then
 		rm -rf "$logdir"

@@ -145,6 +145,8 @@ main() {
 	tree=$("$top/testbed/build-kernel.sh")
 	logs=${KLP_CACHE_DIR:-$top/.cache}/kpatch-logs
 	export KLP_TOOLS_DIR=$build
+	# Refused builds keep their scratch directory (the user's log): here, in ours.
+	export TMPDIR=$scratch
 	if [ "$#" -gt 0 ]; then
 		for dir in "$@"; do
 			cases+=("$cases_dir/$dir")
