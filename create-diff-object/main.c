@@ -112,13 +112,6 @@ static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
 	return 0;
 }
 
-static int cmp_reloc(const void *a, const void *b)
-{
-	const struct reloc *x = a, *y = b;
-
-	return x->offset < y->offset ? -1 : (x->offset > y->offset);
-}
-
 /* Sorted relocations and in-bounds symbols let later stages search by range. */
 static int prepare(struct elf_obj *obj)
 {
@@ -127,8 +120,8 @@ static int prepare(struct elf_obj *obj)
 	for (i = 1; i < obj->nr_secs; i++) {
 		struct section *sec = obj->secs[i];
 
-		if (sec_is_rela(sec) && sec->nr_relocs > 1)
-			qsort(sec->relocs, sec->nr_relocs, sizeof(*sec->relocs), cmp_reloc);
+		if (sec_is_rela(sec))
+			elf_sort_relocs(sec);
 	}
 	index_references(obj);
 	for (i = 1; i < obj->nr_syms; i++) {

@@ -42,21 +42,13 @@ void range_relocs(const struct section *sec, uint64_t start, uint64_t end,
 		  struct reloc **first, size_t *nr)
 {
 	struct section *rela = sec ? sec->rela : NULL;
-	size_t lo = 0, hi, i;
+	size_t lo, i;
 
 	*first = NULL;
 	*nr = 0;
 	if (!rela)
 		return;
-	hi = rela->nr_relocs;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (rela->relocs[mid].offset < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = elf_reloc_lower_bound(rela, start);
 	for (i = lo; i < rela->nr_relocs && rela->relocs[i].offset < end; i++)
 		;
 	*first = rela->relocs + lo;

@@ -13,29 +13,6 @@
 #include "klp-rela.h"
 #include "util.h"
 
-/* The relocation at @offset of @rela, whose relocations are sorted. */
-static const struct reloc *reloc_at(const struct section *rela, uint64_t offset)
-{
-	size_t lo = 0, hi = rela->nr_relocs;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (rela->relocs[mid].offset < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < rela->nr_relocs && rela->relocs[lo].offset == offset ? &rela->relocs[lo] : NULL;
-}
-
-static int cmp_reloc(const void *a, const void *b)
-{
-	const struct reloc *x = a, *y = b;
-
-	return x->offset < y->offset ? -1 : (x->offset > y->offset);
-}
-
 /* The NUL-terminated string a record's name field points at. */
 static const char *record_string(const struct elf_obj *obj, const struct reloc *r)
 {
@@ -53,8 +30,8 @@ static const char *record_string(const struct elf_obj *obj, const struct reloc *
 static int finalize_one(struct convert *cv, const struct section *recs, size_t i)
 {
 	uint64_t at = i * sizeof(struct klp_build_reloc);
-	const struct reloc *place = reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, place));
-	const struct reloc *name = reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, symname));
+	const struct reloc *place = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, place));
+	const struct reloc *name = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, symname));
 	struct klp_build_reloc rec;
 	const char *klpname;
 
@@ -84,7 +61,7 @@ int finalize_records(struct convert *cv)
 			KLP_RELOCS_SEC);
 		return -1;
 	}
-	qsort(recs->rela->relocs, recs->rela->nr_relocs, sizeof(struct reloc), cmp_reloc);
+	elf_sort_relocs(recs->rela);
 	nr = recs->size / sizeof(struct klp_build_reloc);
 	for (i = 0; i < nr; i++) {
 		if (finalize_one(cv, recs, i))

@@ -146,7 +146,10 @@ struct symbol *elf_next_symbol_named(const struct symbol *sym);
 struct symbol *elf_symbol_at(const struct section *sec, uint64_t offset);
 struct symbol *elf_symbol_containing(const struct section *sec,
 				     uint64_t offset);
-struct reloc *elf_reloc_at(const struct section *sec, uint64_t offset);
+/* Relocation lookups by offset, on a rela section sorted by elf_sort_relocs(). */
+void elf_sort_relocs(struct section *rela);
+size_t elf_reloc_lower_bound(const struct section *rela, uint64_t offset);
+struct reloc *elf_reloc_at(const struct section *rela, uint64_t offset);
 
 static inline bool sec_is_rela(const struct section *sec)
 {

@@ -535,15 +535,38 @@ struct symbol *elf_symbol_containing(const struct section *sec, uint64_t offset)
 	return NULL;
 }
 
-struct reloc *elf_reloc_at(const struct section *sec, uint64_t offset)
+static int cmp_reloc(const void *a, const void *b)
 {
-	size_t i;
+	const struct reloc *x = a, *y = b;
 
-	if (!sec->rela)
-		return NULL;
-	for (i = 0; i < sec->rela->nr_relocs; i++) {
-		if (sec->rela->relocs[i].offset == offset)
-			return &sec->rela->relocs[i];
+	return x->offset < y->offset ? -1 : (x->offset > y->offset);
+}
+
+void elf_sort_relocs(struct section *rela)
+{
+	if (rela->nr_relocs > 1)
+		qsort(rela->relocs, rela->nr_relocs, sizeof(*rela->relocs), cmp_reloc);
+}
+
+/* Index of the first relocation at or after @offset. */
+size_t elf_reloc_lower_bound(const struct section *rela, uint64_t offset)
+{
+	size_t lo = 0, hi = rela->nr_relocs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rela->relocs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+struct reloc *elf_reloc_at(const struct section *rela, uint64_t offset)
+{
+	size_t i = elf_reloc_lower_bound(rela, offset);
+
+	return i < rela->nr_relocs && rela->relocs[i].offset == offset ? &rela->relocs[i] : NULL;
 }
