@@ -9,7 +9,7 @@ set -eu
 
 p=livepatch_k24_1
 insmod /test/configs.ko
-size=$(cat /proc/config.gz | wc -c)
+size=$(wc -c < /proc/config.gz)
 [ "$size" -gt 100 ] || vm_die "/proc/config.gz has only $size bytes"
 version=$(cat /proc/version)
 assert_not_contains /proc/loadavg 'klp-build'
@@ -21,12 +21,12 @@ assert_eq "patched /proc/version" "$version
 klp-build: version_proc_show" "$(cat /proc/version)"
 assert_eq "second line of patched /proc/loadavg" "klp-build: loadavg_proc_show" \
 	"$(sed -n 2p /proc/loadavg)"
-assert_eq "bytes of patched /proc/config.gz" $((size / 2)) "$(cat /proc/config.gz | wc -c)"
+assert_eq "bytes of patched /proc/config.gz" $((size / 2)) "$(wc -c < /proc/config.gz)"
 assert_eq "patched /proc/config.gz magic" "1f8b" \
 	"$(head -c 2 /proc/config.gz | od -A n -t x1 | tr -d ' \n')"
 klp_disable $p
 assert_eq "/proc/version after disable" "$version" "$(cat /proc/version)"
 assert_not_contains /proc/loadavg 'klp-build'
-assert_eq "bytes of /proc/config.gz after disable" "$size" "$(cat /proc/config.gz | wc -c)"
+assert_eq "bytes of /proc/config.gz after disable" "$size" "$(wc -c < /proc/config.gz)"
 klp_unload $p
 rmmod configs
