@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# klp-build's command line, without a kernel: usage errors and bad input
+# give their documented exit codes and a message, also for file names
+# with spaces, quotes, $() and leading dashes.
+#   tests/klp-build-cli.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+
+export KLP_TOOLS_DIR=$build
+klp_build=$top/kmod-builder/klp-build
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch/tmp
+mkdir -p "$TMPDIR"
+
+# A tree klp-build accepts up to the point of applying the patch.
+fake_tree() {
+	mkdir -p "$1/fs"
+	printf 'CONFIG_LIVEPATCH=y\n' > "$1/.config"
+	printf 'int x;\n' > "$1/fs/a.c"
+}
+
+# expect NAME EXIT PATTERN ARGS...
+expect() {
+	local name=$1 want=$2 pattern=$3 rc=0
+	shift 3
+	(cd "$scratch" && "$klp_build" "$@") > "$scratch/out" 2> "$scratch/err" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		t_fail "klp-build-cli/$name" "exit $rc, want $want: $(head -3 "$scratch/err")"
+	elif ! grep -qE -- "$pattern" "$scratch/err" "$scratch/out"; then
+		t_fail "klp-build-cli/$name" "no /$pattern/ in: $(head -3 "$scratch/err")"
+	else
+		t_pass "klp-build-cli/$name"
+	fi
+}
+
+t=$scratch/tree
+fake_tree "$t"
+mkdir -p "$scratch/no-config"
+cp -r "$t" "$scratch/no-livepatch"
+: > "$scratch/no-livepatch/.config"
+printf 'just text\n' > "$scratch/notes.txt"
+printf -- '--- a/fs/a.c\n+++ b/fs/a.c\n@@ -1 +1 @@\n-int y;\n+int z;\n' > "$scratch/stale.patch"
+hostile="$scratch/it's \$(touch pwned) \"x\".patch"
+cp "$scratch/stale.patch" "$hostile"
+cp "$scratch/stale.patch" "$scratch/-dash.patch"
+
+expect help 0 'usage: klp-build' --help
+expect version 0 'klp-build [0-9]' --version
+expect no-args 2 '-s SRCDIR is required'
+expect no-patch 2 'no PATCH given' -s "$t"
+expect unknown-option 2 'unknown option' -s "$t" --frob "$scratch/stale.patch"
+expect bad-jobs 2 'expected a positive number' -s "$t" -j 0 "$scratch/stale.patch"
+expect bad-name 2 '-n a.b: use 1 to 45' -s "$t" -n a.b "$scratch/stale.patch"
+expect missing-tree 2 'no such directory' -s "$scratch/nope" "$scratch/stale.patch"
+expect no-config 2 'has no .config' -s "$scratch/no-config" "$scratch/stale.patch"
+expect no-livepatch 2 'lacks CONFIG_LIVEPATCH=y' -s "$scratch/no-livepatch" "$scratch/stale.patch"
+expect missing-patch 2 'not a readable patch file' -s "$t" "$scratch/none.patch"
+expect not-a-diff 4 'not a unified diff' -s "$t" "$scratch/notes.txt"
+expect does-not-apply 4 'does not apply to' -s "$t" "$scratch/stale.patch"
+expect hostile-name 4 'does not apply to' -s "$t" "$hostile"
+expect leading-dash 4 'does not apply to' -s "$t" -- "$scratch/-dash.patch"
+expect relative-leading-dash 4 'does not apply to' -s "$t" -- ./-dash.patch
+if [ -e "$scratch/pwned" ] || [ -e "$t/pwned" ]; then
+	t_fail klp-build-cli/nothing-executed "a \$() in a file name was executed"
+else
+	t_pass klp-build-cli/nothing-executed
+fi
+if [ -z "$(ls -A "$TMPDIR")" ]; then
+	t_fail klp-build-cli/failure-keeps-log "a failed run kept no scratch directory with its log"
+else
+	t_pass klp-build-cli/failure-keeps-log
+fi
