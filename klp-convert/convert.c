@@ -27,9 +27,13 @@ bool is_livepatch_module(const struct elf_obj *obj)
 
 	if (!mi || !mi->data)
 		return false;
-	for (off = 0; off < mi->size; off += strnlen((const char *)mi->data + off, mi->size - off) + 1) {
-		if (!strncmp((const char *)mi->data + off, "livepatch=Y", mi->size - off))
+	for (off = 0; off < mi->size;) {
+		const char *entry = (const char *)mi->data + off;
+		size_t len = strnlen(entry, mi->size - off);
+
+		if (len == strlen("livepatch=Y") && !memcmp(entry, "livepatch=Y", len))
 			return true;
+		off += len + 1;
 	}
 	return false;
 }
@@ -148,7 +152,8 @@ static int check_choice(struct convert *cv, const char *name, const struct choic
 	}
 	n = target_candidates(t->syms, name, &v);
 	free(v);
-	if ((ch->pos == 0 && n == 1) || (ch->pos >= 1 && ch->pos <= n && n > 1))
+	/* As klp_find_object_symbol() counts: 0 for a unique name, else 1..n. */
+	if ((ch->pos == 0 && n == 1) || (ch->pos >= 1 && ch->pos <= n))
 		return 0;
 	err_msg(cv->obj->path, "%s: KLP_SYMPOS(%s, %s, %lu) does not match the %zu symbols of this name there; choose one of:",
 		name, name, ch->obj, ch->pos, n);
@@ -213,6 +218,36 @@ static int move_relocs(struct convert *cv, struct symbol *sym, const char *klpna
 	return 0;
 }
 
+/* A KLP_SYMPOS() for a name nothing uses is most likely a typo. */
+static void warn_unused_annotations(struct convert *cv)
+{
+	struct section *sec = elf_find_section(cv->obj, KLP_SYMPOS_SEC);
+	size_t i, nr;
+
+	if (!sec || !sec->rela || !sec->data)
+		return;
+	nr = sec->size / sizeof(struct klp_build_sympos);
+	for (i = 0; i < nr; i++) {
+		const char *n = pointed_string(cv->obj, sec->rela, i * sizeof(struct klp_build_sympos));
+		bool used = false;
+		size_t k;
+
+		if (!n)
+			continue;
+		/* Converted symbols are named .klp.sym.<obj>.<n>,<pos>. */
+		for (k = 1; k < cv->obj->nr_syms && !used; k++) {
+			const struct symbol *s = cv->obj->syms[k];
+			char obj[KLP_NAME_MAX];
+
+			used = s->sym.st_shndx == SHN_LIVEPATCH && !klp_parse_symbol(s->name, obj) &&
+			       !strncmp(s->name + strlen(KLP_SYM_PREFIX) + strlen(obj) + 1, n, strlen(n)) &&
+			       s->name[strlen(KLP_SYM_PREFIX) + strlen(obj) + 1 + strlen(n)] == ',';
+		}
+		if (!used)
+			warn_msg(cv->obj->path, "KLP_SYMPOS(%s, ...) names no symbol the module uses; check the name", n);
+	}
+}
+
 static bool convertible(const struct symbol *sym)
 {
 	return sym->idx && !sym->sec && sym->sym.st_shndx == SHN_UNDEF && *sym->name &&
@@ -243,6 +278,7 @@ int convert_undefined(struct convert *cv)
 		cv->converted++;
 		free(klpname);
 	}
+	warn_unused_annotations(cv);
 	if (elf_find_section(cv->obj, KLP_SYMPOS_SEC))
 		elf_remove_section(elf_find_section(cv->obj, KLP_SYMPOS_SEC));
 	return ret;

@@ -62,17 +62,24 @@ void target_free(struct target_syms *t)
 	free(t);
 }
 
-/* What kallsyms lists: defined, named code and data, no init sections for modules. */
+/*
+ * What kallsyms lists. For a module, what the loader keeps as core
+ * symbols: defined in a section it loads (not .modinfo or __versions,
+ * whose SHF_ALLOC it clears) and not freed after init; .exit stays
+ * while modules can be unloaded.
+ */
 static bool kallsyms_visible(const struct target_syms *t, const struct symbol *s)
 {
 	if (s->type == STT_SECTION || s->type == STT_FILE || !*s->name)
 		return false;
 	if (s->sym.st_shndx == SHN_UNDEF || s->sym.st_shndx == SHN_LIVEPATCH)
 		return false;
-	if (t->by_address || !s->sec)
+	if (t->by_address)
 		return true;
+	if (!s->sec)
+		return false;
 	return sec_is_alloc(s->sec) && !str_starts(s->sec->name, ".init") &&
-	       !str_starts(s->sec->name, ".exit");
+	       strcmp(s->sec->name, ".modinfo") && strcmp(s->sec->name, "__versions");
 }
 
 bool target_defines(const struct target_syms *t, const char *name)

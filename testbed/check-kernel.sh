@@ -93,6 +93,9 @@ run_tests() {
 		--file "$lp/test_klp_callbacks_busy.ko" \
 		--file "$lp/test_klp_callbacks_demo.ko"
 	vm_test_collect
+	# klp-convert on hand-written livepatch modules built against the tree.
+	"$repo/tests/klp-convert-unit.sh" "$build"
+	"$repo/tests/klp-convert-vm.sh" "$build"
 	# klp-build end to end: the tree is never changed; real patches, each in the VM.
 	"$repo/tests/klp-build-tree.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"

@@ -56,13 +56,13 @@ undefined() {
 	readelf -sW "$1" | awk '$7 == "UND" && $8 != "" { print $8 }' | sort -u
 }
 
-# check_converted CASE KO EXPECTED_KLP_SYMBOL...: KO's livepatch symbols
+# check_converted KO EXPECTED_KLP_SYMBOL...: KO's livepatch symbols
 # are exactly these, each one has a .klp.rela section relocating against
 # it, and every undefined symbol left is in Module.symvers (so that the
 # module loader can resolve it). Prints what does not hold.
 check_converted() {
-	local case=$1 ko=$2 want have name obj
-	shift 2
+	local ko=$1 want have name obj
+	shift
 	want=$(printf '%s\n' "$@" | sort)
 	have=$(klp_syms "$ko")
 	[ "$have" = "$want" ] ||
@@ -135,7 +135,7 @@ prepare() {
 	mkdir -p "$dir/out"
 	why=$(build_module "$case")
 	[ -n "$why" ] || why=$(run_convert "$case" "$dir/$name" "$dir/out/$name" "$@")
-	[ -n "$why" ] || why=$(check_converted "$case" "$dir/out/$name" "${expected[@]}")
+	[ -n "$why" ] || why=$(check_converted "$dir/out/$name" "${expected[@]}")
 	if [ -n "$why" ]; then
 		t_fail "klp-convert/$case" "$why"
 		return 1
