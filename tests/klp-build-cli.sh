@@ -63,6 +63,11 @@ expect no-livepatch 2 'lacks CONFIG_LIVEPATCH=y' -s "$scratch/no-livepatch" "$sc
 expect missing-patch 2 'not a readable patch file' -s "$t" "$scratch/none.patch"
 expect not-a-diff 4 'not a unified diff' -s "$t" "$scratch/notes.txt"
 expect does-not-apply 4 'does not apply to' -s "$t" "$scratch/stale.patch"
+printf -- '--- /dev/null\n+++ b/fs/new.c\n@@ -0,0 +1 @@\n+int n;\n' > "$scratch/new-file.patch"
+expect new-file 5 'adds a new file' -s "$t" "$scratch/new-file.patch"
+printf -- '--- a/Makefile\n+++ b/Makefile\n@@ -0,0 +1 @@\n+obj-y += x.o\n' > "$scratch/makefile.patch"
+: > "$t/Makefile"
+expect build-file 5 'only C sources and headers' -s "$t" "$scratch/makefile.patch"
 expect hostile-name 4 'does not apply to' -s "$t" "$hostile"
 expect leading-dash 4 'does not apply to' -s "$t" -- "$scratch/-dash.patch"
 expect relative-leading-dash 4 'does not apply to' -s "$t" -- ./-dash.patch
