@@ -12,15 +12,16 @@
 #include "cdo.h"
 #include "util.h"
 
-static void include_symbol(struct worklist *w, struct symbol *sym)
+static void include_symbol(struct worklist *w, struct symbol *sym, const char *why)
 {
 	if (sym->include)
 		return;
+	debug_msg("include: %s (%s)", sym->name, why);
 	sym->include = true;
 	grow_array((void **)&w->syms, &w->cap_syms, w->nr_syms + 1, sizeof(*w->syms));
 	w->syms[w->nr_syms++] = sym;
 	if (sym->child)
-		include_symbol(w, sym->child);
+		include_symbol(w, sym->child, "cold part of an included function");
 }
 
 static void push_piece(struct worklist *w, struct section *sec, uint64_t start, uint64_t end)
@@ -95,7 +96,10 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 		if (t.sym->parent && t.sym->parent->include)
 			return 0;
 		if (needs_copy(t.sym) && (t.sym->type == STT_FUNC || t.sym->type == STT_OBJECT))
-			include_symbol(w, t.sym);
+			include_symbol(w, t.sym, t.sym->status == DIFF_NEW ? "new, used by included code" :
+					  "changed read-only or call-site data, copied");
+		else if (!t.sym->include)
+			debug_msg("include: %s uses %s of the running kernel", user, t.sym->name);
 		return 0;
 	}
 }
@@ -158,10 +162,10 @@ int include(struct cdo *c)
 
 		if (p->type == STT_FUNC && p->sec && !p->parent &&
 		    (p->status == DIFF_CHANGED || p->status == DIFF_NEW))
-			include_symbol(&c->work, p);
+			include_symbol(&c->work, p, p->status == DIFF_NEW ? "new function" : "changed function");
 		/* Callbacks: nothing references them but the module template. */
 		if (p->type == STT_OBJECT && p->sec && is_callback_section(p->sec))
-			include_symbol(&c->work, p);
+			include_symbol(&c->work, p, "patch callback");
 	}
 	ret = drain(c, &c->work);
 	if (!ret)
