@@ -6,7 +6,12 @@
 # "fail NAME"), so that a run of several suites (make ci) can print one
 # closing total, and each suite can still print its own.
 
-: "${KLP_RESULTS:=$(mktemp "${TMPDIR:-/tmp}/klp-results.XXXXXX")}"
+# The suite that makes the results file removes it after its summary.
+klp_results_owned=0
+if [ -z "${KLP_RESULTS:-}" ]; then
+	KLP_RESULTS=$(mktemp "${TMPDIR:-/tmp}/klp-results.XXXXXX")
+	klp_results_owned=1
+fi
 export KLP_RESULTS
 suite_start=$(wc -l < "$KLP_RESULTS")
 
@@ -40,5 +45,6 @@ t_summary() {
 	p=$(tail -n +"$((suite_start + 1))" "$KLP_RESULTS" | grep -c '^pass ' || true)
 	f=$(tail -n +"$((suite_start + 1))" "$KLP_RESULTS" | grep -c '^fail ' || true)
 	printf '%s passed, %s failed\n' "$p" "$f"
+	[ "$klp_results_owned" = 0 ] || rm -f "$KLP_RESULTS"
 	[ "$f" -eq 0 ]
 }
