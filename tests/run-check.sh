@@ -14,6 +14,7 @@ cd "$top"
 "$top/tests/bad-input.sh" "$build"
 "$top/tests/diff-fixtures.sh" "$build"
 "$top/tests/peer-kpatch.sh" "$build"
+"$top/tests/regression.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary
