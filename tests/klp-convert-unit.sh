@@ -15,6 +15,8 @@ build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
+# shellcheck source=tests/klp-module.sh
+. "$top/tests/klp-module.sh"
 
 convert=$build/klp-convert
 fixtures=$top/test-fixtures/klp-convert
@@ -25,17 +27,6 @@ klp_rela_flags=0000000000100042
 
 say() {
 	printf 'klp-convert-unit: %s\n' "$*" >&2
-}
-
-# build_module NAME CASE [KCFLAGS]: the fixture CASE built in
-# $scratch/NAME; its .ko is the only one there.
-build_module() {
-	local name=$1 case=$2 dir=$scratch/$1
-	mkdir -p "$dir"
-	cp -R "$fixtures/$case/." "$dir/"
-	cp "$top/support-templates/klp-macros.h" "$top/support-templates/klp-records.h" "$dir/"
-	make -C "$tree" M="$dir" modules KBUILD_MODPOST_WARN=1 ${3:+"KCFLAGS=$3"} \
-		> "$dir/build.log" 2>&1
 }
 
 # ko NAME: the module build_module NAME made.
@@ -116,10 +107,6 @@ klp_relocs() {
 		sec ~ /^\.klp\.rela\./ && $1 ~ /^[0-9a-f]+$/ && NF >= 5 { print sec, $1, $3, $5 }'
 }
 
-# klp_syms KO: its SHN_LIVEPATCH symbols, sorted.
-klp_syms() {
-	readelf -sW "$1" | awk '$7 == "OS" && $8 == "[0xff20]" { print $9 }' | sort
-}
 
 # check_rela_sections KO: each .klp.rela.OBJ.SEC is SHT_RELA with flags
 # exactly ALLOC|INFO_LINK|SHF_RELA_LIVEPATCH (readelf: A, I, o), sh_info

@@ -22,6 +22,8 @@ build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
+# shellcheck source=tests/klp-module.sh
+. "$top/tests/klp-module.sh"
 
 convert=$build/klp-convert
 fixtures=$top/test-fixtures/klp-convert
@@ -34,22 +36,7 @@ say() {
 	printf 'klp-convert-vm: %s\n' "$*" >&2
 }
 
-# build_module CASE: copies the fixture to $scratch/CASE and builds it
-# there; prints the failure, if any.
-build_module() {
-	local case=$1 dir=$scratch/$1
-	mkdir -p "$dir"
-	cp -R "$fixtures/$case/." "$dir/"
-	cp "$top/support-templates/klp-macros.h" "$top/support-templates/klp-records.h" "$dir/"
-	if ! make -C "$tree" M="$dir" modules KBUILD_MODPOST_WARN=1 > "$dir/build.log" 2>&1; then
-		echo "module build failed: $(grep -m 3 -E 'error|Error' "$dir/build.log" | tr '\n' ' ')"
-	fi
-}
 
-# klp_syms KO: the names of its SHN_LIVEPATCH symbols, sorted.
-klp_syms() {
-	readelf -sW "$1" | awk '$7 == "OS" && $8 == "[0xff20]" { print $9 }' | sort
-}
 
 # undefined KO: the names of its undefined symbols, sorted.
 undefined() {
@@ -125,7 +112,7 @@ vm_collect() {
 # build, convert to $scratch/CASE/out/KO_NAME, check; 0 when all held,
 # else the case is recorded as failed.
 prepare() {
-	local case=$1 name=$2 dir=$scratch/$1 why expected=()
+	local case=$1 name=$2 dir=$scratch/$1 why='' expected=()
 	shift 2
 	while [ "$1" != -- ]; do
 		expected+=("$1")
@@ -133,7 +120,7 @@ prepare() {
 	done
 	shift
 	mkdir -p "$dir/out"
-	why=$(build_module "$case")
+	build_module "$case" "$case" || why="module build failed: $(build_errors "$case")"
 	[ -n "$why" ] || why=$(run_convert "$case" "$dir/$name" "$dir/out/$name" "$@")
 	[ -n "$why" ] || why=$(check_converted "$dir/out/$name" "${expected[@]}")
 	if [ -n "$why" ]; then
