@@ -94,7 +94,6 @@ struct target {
 
 /* correlate.c */
 void correlate(struct cdo *c);
-char *canonical_name(const char *name);
 
 /* target.c */
 void resolve_target(const struct section *base, const struct reloc *r,
@@ -122,7 +121,6 @@ bool is_callback_section(const struct section *sec);
 
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);
-bool is_init_section(const struct section *sec);
 
 /* include.c */
 int include(struct cdo *c);
@@ -130,7 +128,6 @@ int include_relocs(struct cdo *c, const struct section *sec, struct reloc *r,
 		   size_t nr, const char *user);
 
 /* special.c */
-size_t special_entry_size(const struct cdo *c, const char *name);
 int include_special(struct cdo *c, bool *progress);
 int emit_special(struct cdo *c);
 void free_special(struct cdo *c);

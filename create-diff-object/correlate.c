@@ -31,7 +31,7 @@ static bool is_unique_id(const char *name)
  * "foo.constprop.0.isra.1" -> "foo.constprop.isra"; "count.3" -> "count";
  * "__UNIQUE_ID_ddebug1522.48" -> "__UNIQUE_ID_ddebug"
  */
-char *canonical_name(const char *name)
+static char *canonical_name(const char *name)
 {
 	char *out = xstrdup(name), *dst = strchr(out, '.');
 	const char *src;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cdo.h"
+#include "klp-records.h"
 #include "util.h"
 
 static const char *const ignore_functions[] = {
@@ -25,7 +26,7 @@ bool is_marker_section(const struct section *sec)
 
 bool is_callback_section(const struct section *sec)
 {
-	return str_starts(sec->name, ".klp_build.callbacks.") ||
+	return str_starts(sec->name, KLP_CALLBACKS_PREFIX) ||
 	       str_starts(sec->name, ".kpatch.callbacks.");
 }
 

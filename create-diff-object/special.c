@@ -34,7 +34,7 @@ static const struct special_size defaults[] = {
 	{ "__patchable_function_entries", 8 },
 };
 
-size_t special_entry_size(const struct cdo *c, const char *name)
+static size_t special_entry_size(const struct cdo *c, const char *name)
 {
 	size_t i;
 

@@ -163,17 +163,6 @@ void elf_sec_append(struct section *sec, const void *data, size_t size,
 		*offset = start;
 }
 
-void elf_remove_relocs(struct section *rela, bool (*drop)(struct reloc *, void *),
-		       void *arg)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < rela->nr_relocs; i++) {
-		if (!drop(&rela->relocs[i], arg))
-			rela->relocs[n++] = rela->relocs[i];
-	}
-	rela->nr_relocs = n;
-}
 
 /* Leaves @sec, its relocation section and its symbols out of the written object. */
 void elf_remove_section(struct section *sec)

@@ -176,16 +176,6 @@ static inline bool sec_is_strings(const struct section *sec)
 	return (sec->sh.sh_flags & SHF_STRINGS) && (sec->sh.sh_flags & SHF_MERGE);
 }
 
-static inline bool sym_is_func(const struct symbol *sym)
-{
-	return sym->type == STT_FUNC;
-}
-
-static inline bool sym_is_object(const struct symbol *sym)
-{
-	return sym->type == STT_OBJECT;
-}
-
 /* elf-build.c: editing and building objects in memory */
 struct elf_obj *elf_new(const char *path, const GElf_Ehdr *tmpl);
 struct section *elf_add_section(struct elf_obj *obj, const char *name,
@@ -202,8 +192,6 @@ struct symbol *elf_section_symbol(struct section *sec);
 void elf_sec_append(struct section *sec, const void *data, size_t size,
 		    size_t align, uint64_t *offset);
 void elf_sort_section_symbols(struct section *sec);
-void elf_remove_relocs(struct section *rela, bool (*drop)(struct reloc *, void *),
-		       void *arg);
 void elf_remove_section(struct section *sec);
 unsigned char *elf_sec_writable(struct section *sec);
 

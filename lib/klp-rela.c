@@ -6,7 +6,8 @@
 #include "klp-rela.h"
 #include "util.h"
 
-size_t klp_reloc_size(uint32_t type)
+/* Bytes a relocation of @type writes, 0 for types livepatch cannot carry. */
+static size_t klp_reloc_size(uint32_t type)
 {
 	switch (type) {
 	case R_X86_64_PC32:

@@ -18,9 +18,6 @@
 #define KLP_RELA_PREFIX	".klp.rela."
 #define KLP_NAME_MAX	56	/* MODULE_NAME_LEN: the kernel's parser allows 55 */
 
-/* Bytes a relocation of @type writes, 0 for types livepatch cannot carry. */
-size_t klp_reloc_size(uint32_t type);
-
 /* Splits ".klp.sym.<obj>.<name>,<pos>": returns 0 and fills @obj, or -1. */
 int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX]);
 

@@ -26,6 +26,5 @@ void debug_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void grow_array(void **arr, size_t *cap, size_t need, size_t size);
 
 bool str_starts(const char *s, const char *prefix);
-bool str_ends(const char *s, const char *suffix);
 
 #endif
