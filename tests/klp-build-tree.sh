@@ -81,10 +81,28 @@ interrupt() {
 	fi
 }
 
+# Two patches to two files: each file still gets its #line resyncs, so
+# that only the patched function changes.
+run_two_patches() {
+	local shift=$top/test-fixtures/kpatches/20-line-shift/1.patch
+	local other=$top/test-fixtures/kpatches/05-string-literal/1.patch
+	local kept src
+	kept=$("$klp_build" -k -s "$tree" -o "$scratch/out2" "$shift" "$other" 2>&1 |
+		sed -n 's/.*scratch directory kept: //p')
+	src=$kept/src/fs/proc/generic.c
+	if [ -f "$src" ] && grep -qE '^#line ([2-9]|[1-9][0-9]+) "fs/proc/generic.c"$' "$src"; then
+		t_pass klp-build-tree/line-directives-two-patches
+	else
+		t_fail klp-build-tree/line-directives-two-patches "no #line resync in $src"
+	fi
+	[ -z "$kept" ] || rm -rf "$kept"
+}
+
 tree=$("$top/testbed/build-kernel.sh")
 snapshot > "$scratch/before"
 run_success
 run_failure
+run_two_patches
 for phase in 1 2 3 4 5; do
 	interrupt "$phase"
 done
