@@ -69,6 +69,7 @@ struct cdo {
 	struct worklist work;
 	struct special *specials;
 	size_t nr_specials;
+	bool specials_found;
 
 	/* emit.c: the records of support-templates/klp-records.h and what they name. */
 	struct section *meta_strtab, *meta_relocs, *meta_funcs;

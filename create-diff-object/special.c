@@ -180,8 +180,11 @@ int include_special(struct cdo *c, bool *progress)
 	size_t i;
 	int ret = 0;
 
-	if (!c->specials && find_specials(c))
-		return -1;
+	if (!c->specials_found) {
+		c->specials_found = true;
+		if (find_specials(c))
+			return -1;
+	}
 	for (i = 0; i < c->nr_specials; i++)
 		ret |= keep_entries(c, &c->specials[i], progress);
 	return ret;
