@@ -22,20 +22,9 @@ struct choice {
 
 bool is_livepatch_module(const struct elf_obj *obj)
 {
-	const struct section *mi = elf_find_section(obj, ".modinfo");
-	size_t off;
+	const char *lp = modinfo_get(obj, "livepatch");
 
-	if (!mi || !mi->data)
-		return false;
-	for (off = 0; off < mi->size;) {
-		const char *entry = (const char *)mi->data + off;
-		size_t len = strnlen(entry, mi->size - off);
-
-		if (len == strlen("livepatch=Y") && !memcmp(entry, "livepatch=Y", len))
-			return true;
-		off += len + 1;
-	}
-	return false;
+	return lp && !strcmp(lp, "Y");
 }
 
 static bool referenced(const struct elf_obj *obj, const struct symbol *sym)

@@ -13,20 +13,6 @@
 #include "klp-rela.h"
 #include "util.h"
 
-/* The NUL-terminated string a record's name field points at. */
-static const char *record_string(const struct elf_obj *obj, const struct reloc *r)
-{
-	const struct section *sec = r->sym->sec;
-	uint64_t off = r->sym->sym.st_value + r->addend;
-
-	if (!sec || !sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off)) {
-		err_msg(obj->path, "%s: a record's name lies outside its string table; the module is corrupt, rebuild it",
-			KLP_RELOCS_SEC);
-		return NULL;
-	}
-	return (const char *)sec->data + off;
-}
-
 static int finalize_one(struct convert *cv, const struct section *recs, size_t i)
 {
 	uint64_t at = i * sizeof(struct klp_build_reloc);
@@ -40,7 +26,7 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 			KLP_RELOCS_SEC, i);
 		return -1;
 	}
-	klpname = record_string(cv->obj, name);
+	klpname = klp_record_string(cv->obj, KLP_RELOCS_SEC, name);
 	if (!klpname)
 		return -1;
 	memcpy(&rec, recs->data + at, sizeof(rec));

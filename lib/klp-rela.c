@@ -97,3 +97,36 @@ int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
 		      klp_symbol(obj, klpname), addend);
 	return 0;
 }
+
+const char *klp_record_string(const struct elf_obj *obj, const char *recsec,
+			      const struct reloc *r)
+{
+	const struct section *sec = r->sym->sec;
+	uint64_t off = r->sym->sym.st_value + r->addend;
+
+	if (!sec || !sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off)) {
+		err_msg(obj->path, "%s: a record's name lies outside its string table; the module is corrupt, rebuild it",
+			recsec);
+		return NULL;
+	}
+	return (const char *)sec->data + off;
+}
+
+const char *modinfo_get(const struct elf_obj *obj, const char *key)
+{
+	const struct section *mi = elf_find_section(obj, ".modinfo");
+	size_t off, len, klen = strlen(key);
+
+	if (!mi || !mi->data)
+		return NULL;
+	for (off = 0; off < mi->size; off += len + 1) {
+		const char *entry = (const char *)mi->data + off;
+
+		len = strnlen(entry, mi->size - off);
+		/* The last entry must end in NUL to be returned as a string. */
+		if (len > klen && entry[klen] == '=' && !memcmp(entry, key, klen) &&
+		    off + len < mi->size)
+			return entry + klen + 1;
+	}
+	return NULL;
+}

@@ -29,4 +29,15 @@ int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX]);
 int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
 		  uint32_t type, const char *klpname, int64_t addend);
 
+/*
+ * The NUL-terminated string a record field of section @recsec points
+ * at through relocation @r (support-templates/klp-records.h), or NULL
+ * with an error when it lies outside its section.
+ */
+const char *klp_record_string(const struct elf_obj *obj, const char *recsec,
+			      const struct reloc *r);
+
+/* The value of KEY=value in .modinfo, or NULL. */
+const char *modinfo_get(const struct elf_obj *obj, const char *key);
+
 #endif
