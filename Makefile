@@ -32,12 +32,21 @@ XXHASH_LIBS := $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null)
 ifeq ($(XXHASH_LIBS),)
 $(error libxxhash not found by pkg-config; install it with: apt-get install libxxhash-dev (or run scripts/install-deps.sh))
 endif
+JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
+JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
+ifeq ($(JSONC_LIBS),)
+$(error json-c not found by pkg-config; install it with: apt-get install libjson-c-dev (or run scripts/install-deps.sh))
+endif
+CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+ifeq ($(CRYPTO_LIBS),)
+$(error libcrypto not found by pkg-config; install it with: apt-get install libssl-dev (or run scripts/install-deps.sh))
+endif
 endif
 
 CFLAGS  ?= -O2 -g
 WARNFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	     -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) $(JSONC_CFLAGS) \
 	     -D_GNU_SOURCE -Ilib -Isupport-templates -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
@@ -45,13 +54,15 @@ LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
 LIB_SRCS := $(wildcard lib/*.c)
 CDO_SRCS := $(wildcard create-diff-object/*.c)
 KC_SRCS  := $(wildcard klp-convert/*.c)
+MF_SRCS  := $(wildcard klp-manifest/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CDO_OBJS := $(CDO_SRCS:%.c=$(BUILD)/obj/%.o)
 KC_OBJS  := $(KC_SRCS:%.c=$(BUILD)/obj/%.o)
+MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
 
-TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert
+TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check check-kernel ci install clean demo bench shellcheck
@@ -71,6 +82,9 @@ $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
 
 $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/klp-manifest: $(MF_OBJS) $(BUILD)/libklpelf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libklpelf.a
 	@mkdir -p $(dir $@)
@@ -100,13 +114,15 @@ SHAREDIR ?= $(PREFIX)/share/klp-build
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(SHAREDIR)/support-templates
+		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed
 	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
 	install -m 644 kmod-builder/*.awk $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
+	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/
+	install -m 644 testbed/vm-lib.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d) $(MF_OBJS:.o=.d)

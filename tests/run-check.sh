@@ -16,5 +16,6 @@ cd "$top"
 "$top/tests/peer-kpatch.sh" "$build"
 "$top/tests/regression.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
+"$top/tests/klp-manifest.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp-manifest [OPTIONS] MODULE.ko OUTPUT.json
+ *
+ * Describes a livepatch module klp-build made, in JSON (schema in
+ * klp-build(1)). OUTPUT.json appears whole or not at all.
+ * Exit: 0 written, 1 error, 2 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "klp-manifest.h"
+#include "klp-rela.h"
+#include "util.h"
+
+#define VERSION "0.1"
+
+struct options {
+	const char *tool_version, *kernel_release, *module, *out;
+	long long build_seconds;
+	bool no_replace;
+	const char **patches, **warnings;
+	size_t nr_patches, nr_warnings;
+	struct new_func *news;
+	size_t nr_news;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: klp-manifest [OPTIONS] MODULE.ko OUTPUT.json\n"
+		"\n"
+		"Writes the JSON manifest of a livepatch module klp-build made (see klp-build(1)).\n"
+		"\n"
+		"  --tool-version V       klp-build's version\n"
+		"  --kernel-release R     the release of the kernel it patches\n"
+		"  --patch FILE           a patch it was built from, hashed (repeatable, in order)\n"
+		"  --new OBJ:FUNC         a new function of object OBJ (repeatable)\n"
+		"  --warning TEXT         a warning the build raised (repeatable)\n"
+		"  --no-replace           the module was built with --no-replace\n"
+		"  --build-seconds N      how long the build took\n"
+		"  -h, --help             this help\n"
+		"  --version              the version\n"
+		"\n"
+		"Exit: 0 written, 1 error, 2 usage. See klp-manifest(1).\n");
+}
+
+static void append(const char ***arr, size_t *nr, const char *s)
+{
+	*arr = xrealloc(*arr, (*nr + 1) * sizeof(**arr));
+	(*arr)[(*nr)++] = s;
+}
+
+static int add_new(struct options *o, char *arg)
+{
+	char *colon = strchr(arg, ':');
+
+	if (!colon || colon == arg || !colon[1]) {
+		err_msg(NULL, "--new %s: expected OBJ:FUNC", arg);
+		return -1;
+	}
+	*colon = '\0';
+	o->news = xrealloc(o->news, (o->nr_news + 1) * sizeof(*o->news));
+	o->news[o->nr_news].objname = arg;
+	o->news[o->nr_news++].name = colon + 1;
+	return 0;
+}
+
+static int parse_seconds(struct options *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->build_seconds = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || o->build_seconds < 0) {
+		err_msg(NULL, "--build-seconds %s: expected a number of seconds", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "tool-version", required_argument, NULL, 't' },
+		{ "kernel-release", required_argument, NULL, 'k' },
+		{ "patch", required_argument, NULL, 'p' },
+		{ "new", required_argument, NULL, 'n' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "no-replace", no_argument, NULL, 'r' },
+		{ "build-seconds", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 't': o->tool_version = optarg; break;
+		case 'k': o->kernel_release = optarg; break;
+		case 'p': append(&o->patches, &o->nr_patches, optarg); break;
+		case 'w': append(&o->warnings, &o->nr_warnings, optarg); break;
+		case 'r': o->no_replace = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("klp-manifest %s\n", VERSION); exit(0);
+		case 'n':
+			if (add_new(o, optarg))
+				return -1;
+			break;
+		case 's':
+			if (parse_seconds(o, optarg))
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (argc - optind != 2) {
+		err_msg(NULL, "expected MODULE.ko OUTPUT.json, got %d arguments", argc - optind);
+		return -1;
+	}
+	o->module = argv[optind];
+	o->out = argv[optind + 1];
+	return 0;
+}
+
+/* Lower-case hex SHA-256 of file @path into @hex, and its size. */
+static int sha256_file(const char *path, char hex[65], uint64_t *size)
+{
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	FILE *f;
+	unsigned int len = 0, i;
+	size_t n;
+	int ret = -1;
+
+	*size = 0;
+	errno = 0;
+	f = fopen(path, "rb");
+	if (!f || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		goto out;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		*size += n;
+		if (!EVP_DigestUpdate(ctx, buf, n))
+			goto out;
+	}
+	if (ferror(f) || !EVP_DigestFinal_ex(ctx, md, &len))
+		goto out;
+	for (i = 0; i < len && i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	ret = 0;
+out:
+	if (ret)
+		err_msg(path, "cannot read and hash it: %s; check that it exists and is readable",
+			errno ? strerror(errno) : "digest failed");
+	if (f)
+		fclose(f);
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+static struct json_object *string_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+/* The file's base name: manifests of builds in other directories compare equal. */
+static struct json_object *base_name(const char *path)
+{
+	char *copy = xstrdup(path);
+	struct json_object *s = json_object_new_string(basename(copy));
+
+	free(copy);
+	return s;
+}
+
+static struct json_object *patches_array(const struct options *o)
+{
+	struct json_object *arr = json_object_new_array(), *p;
+	char hex[65];
+	uint64_t size;
+	size_t i;
+
+	for (i = 0; i < o->nr_patches; i++) {
+		if (sha256_file(o->patches[i], hex, &size)) {
+			json_object_put(arr);
+			return NULL;
+		}
+		p = json_object_new_object();
+		json_object_object_add(p, "file", base_name(o->patches[i]));
+		json_object_object_add(p, "sha256", json_object_new_string(hex));
+		json_object_array_add(arr, p);
+	}
+	return arr;
+}
+
+static struct json_object *module_entry(const struct options *o, const struct elf_obj *obj)
+{
+	struct json_object *m;
+	char hex[65];
+	uint64_t size;
+
+	if (sha256_file(o->module, hex, &size))
+		return NULL;
+	m = json_object_new_object();
+	json_object_object_add(m, "file", base_name(o->module));
+	json_object_object_add(m, "name", string_or_null(modinfo_get(obj, "name")));
+	json_object_object_add(m, "vermagic", string_or_null(modinfo_get(obj, "vermagic")));
+	json_object_object_add(m, "replace", json_object_new_boolean(!o->no_replace));
+	json_object_object_add(m, "size", json_object_new_uint64(size));
+	json_object_object_add(m, "sha256", json_object_new_string(hex));
+	return m;
+}
+
+static struct json_object *strings_array(const char **s, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(s[i]));
+	return arr;
+}
+
+/* Fields in a fixed order: json-c keeps insertion order. */
+static struct json_object *manifest(const struct options *o, struct elf_obj *obj)
+{
+	struct json_object *doc = json_object_new_object(), *tool, *kernel, *part;
+
+	json_object_object_add(doc, "schema_version", json_object_new_int(SCHEMA_VERSION));
+	tool = json_object_new_object();
+	json_object_object_add(tool, "name", json_object_new_string("klp-build"));
+	json_object_object_add(tool, "version", string_or_null(o->tool_version));
+	json_object_object_add(doc, "tool", tool);
+	kernel = json_object_new_object();
+	json_object_object_add(kernel, "release", string_or_null(o->kernel_release));
+	json_object_object_add(doc, "kernel", kernel);
+	part = module_entry(o, obj);
+	if (!part)
+		goto fail;
+	json_object_object_add(doc, "module", part);
+	part = patches_array(o);
+	if (!part)
+		goto fail;
+	json_object_object_add(doc, "patches", part);
+	part = module_objects(obj, o->news, o->nr_news);
+	if (!part)
+		goto fail;
+	json_object_object_add(doc, "objects", part);
+	json_object_object_add(doc, "warnings", strings_array(o->warnings, o->nr_warnings));
+	json_object_object_add(doc, "build_seconds", json_object_new_int64(o->build_seconds));
+	return doc;
+fail:
+	json_object_put(doc);
+	return NULL;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		s += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A temporary file next to @path, renamed over it once complete. */
+static int write_atomic(const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	mode_t mask = umask(0);
+	int fd, ret = -1;
+
+	umask(mask);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, 0666 & ~mask) || write_all(fd, text, strlen(text)) ||
+	    write_all(fd, "\n", 1)) {
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret)
+		err_msg(path, "cannot write it: %s; check the directory exists and is writable",
+			strerror(errno));
+	free(tmp);
+	return ret;
+}
+
+static int run(const struct options *o)
+{
+	struct elf_obj *obj = elf_load(o->module, ELF_LOAD_RELOCATABLE);
+	struct json_object *doc;
+	int ret = 1;
+
+	if (!obj)
+		return 1;
+	doc = manifest(o, obj);
+	if (doc) {
+		ret = write_atomic(o->out, json_object_to_json_string_ext(doc,
+				   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				   JSON_C_TO_STRING_NOSLASHESCAPE)) ? 1 : 0;
+		json_object_put(doc);
+	}
+	elf_free(obj);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int ret;
+
+	tool_name = "klp-manifest";
+	if (parse_args(argc, argv, &o)) {
+		usage(stderr);
+		ret = 2;
+	} else {
+		ret = run(&o);
+	}
+	free(o.patches);
+	free(o.warnings);
+	free(o.news);
+	return ret;
+}

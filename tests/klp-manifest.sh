@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# klp-manifest without a kernel, on a stand-in module: the manifest says
+# what the module holds, and bad input ends in a clear message, the
+# right exit code and no output file (not even a temporary one).
+#   tests/klp-manifest.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+# shellcheck source=tests/fixture-cc.sh
+. "$top/tests/fixture-cc.sh"
+
+mf=$build/klp-manifest
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+d=$scratch
+
+# expect NAME EXIT PATTERN ARGS...: exit code, message, and nothing written.
+expect() {
+	local name=$1 want=$2 pattern=$3 rc=0
+	shift 3
+	mkdir -p "$d/out"
+	"$mf" "$@" > "$d/stdout" 2> "$d/stderr" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		t_fail "klp-manifest/$name" "exit $rc, want $want: $(cat "$d/stderr")"
+	elif grep -q 'Sanitizer\|runtime error' "$d/stderr"; then
+		t_fail "klp-manifest/$name" "sanitizer report: $(cat "$d/stderr")"
+	elif ! grep -qE -- "$pattern" "$d/stderr"; then
+		t_fail "klp-manifest/$name" "stderr does not match /$pattern/: $(cat "$d/stderr")"
+	elif [ -n "$(ls -A "$d/out")" ]; then
+		t_fail "klp-manifest/$name" "left $(ls "$d/out") behind"
+	else
+		t_pass "klp-manifest/$name"
+	fi
+}
+
+# jq_check NAME FILTER: FILTER on the manifest gives true.
+jq_check() {
+	if jq -e --arg sha "$ko_sha" --argjson sizes "$sizes" "$2" "$d/good.json" > /dev/null; then
+		t_pass "klp-manifest/$1"
+	else
+		t_fail "klp-manifest/$1" "jq '$2' is not true for: $(cat "$d/good.json")"
+	fi
+}
+
+fixture_cc "$top/test-fixtures/manifest/module.c" "$d/fx.ko"
+printf 'int f(void) { return 1; }\n' > "$d/plain.c"
+fixture_cc "$d/plain.c" "$d/plain.o"
+printf 'not an object\n' > "$d/text.ko"
+printf -- '--- a/x.c\n+++ b/x.c\n' > "$d/fix.patch"
+
+if "$mf" --tool-version 9.9 --kernel-release 6.1.0 --patch "$d/fix.patch" \
+	--new vmlinux:helper_fn --warning 'a "quoted" warning' --no-replace \
+	--build-seconds 7 "$d/fx.ko" "$d/good.json" 2> "$d/stderr"; then
+	t_pass klp-manifest/written
+else
+	t_fail klp-manifest/written "$(cat "$d/stderr")"
+fi
+ko_sha=$(sha256sum < "$d/fx.ko" | cut -d' ' -f1)
+sizes=$(readelf -sW "$d/fx.ko" | awk '$4 == "FUNC" { printf "%s\"%s\": %d", sep, $8, $3; sep = ", " }
+	BEGIN { printf "{" } END { print "}" }')
+# shellcheck disable=SC2016 # $names are jq variables
+{
+jq_check header '.schema_version == 1 and .tool.version == "9.9" and .kernel.release == "6.1.0" and .build_seconds == 7'
+jq_check module '.module == {file: "fx.ko", name: "livepatch_fx", vermagic: "6.1.0 SMP mod_unload ", replace: false, size: .module.size, sha256: $sha}'
+jq_check patch '.patches == [{file: "fix.patch", sha256: "'"$(sha256sum < "$d/fix.patch" | cut -d' ' -f1)"'"}]'
+jq_check changed '.objects[0].changed_functions == [{name: "patched_fn", size: $sizes.patched_fn, sympos: 2}]'
+jq_check new '.objects[0].new_functions == [{name: "helper_fn", size: $sizes.helper_fn}]'
+jq_check klp-symbols '.objects[0].klp_symbols == [{name: "foo_var", sympos: 2, symbol: ".klp.sym.vmlinux.foo_var,2"}]'
+jq_check warnings '.warnings == ["a \"quoted\" warning"] and (.objects | length) == 1'
+}
+if [ -n "$(find "$d" -maxdepth 1 -name 'good.json.*')" ]; then
+	t_fail klp-manifest/no-temp-file "a temporary file was left next to the manifest"
+else
+	t_pass klp-manifest/no-temp-file
+fi
+
+msg='^klp-manifest: [^ ]+: .+; .+'
+expect missing-module 1 "$msg" "$d/none.ko" "$d/out/m.json"
+expect text-module 1 "$msg" "$d/text.ko" "$d/out/m.json"
+expect not-klp-build 1 'no well-formed .klp_build.funcs' "$d/plain.o" "$d/out/m.json"
+expect new-not-in-module 1 'new function nope is not in the module' --new vmlinux:nope "$d/fx.ko" "$d/out/m.json"
+expect missing-patch 1 "$msg" --patch "$d/none.patch" "$d/fx.ko" "$d/out/m.json"
+expect unwritable 1 'cannot write it' "$d/fx.ko" "$d/out/no/such/dir/m.json"
+expect bad-new 2 'expected OBJ:FUNC' --new helper_fn "$d/fx.ko" "$d/out/m.json"
+expect bad-seconds 2 'expected a number of seconds' --build-seconds soon "$d/fx.ko" "$d/out/m.json"
+expect no-args 2 'expected MODULE.ko OUTPUT.json'
