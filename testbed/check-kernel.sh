@@ -98,6 +98,8 @@ run_tests() {
 	"$repo/tests/klp-convert-vm.sh" "$build"
 	# klp-build end to end: the tree is never changed; real patches, each in the VM.
 	"$repo/tests/klp-build-tree.sh" "$build"
+	# The manifest, reproducible output and --test, as a CI job uses them.
+	"$repo/tests/klp-build-ci-output.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"
 }
 

@@ -52,6 +52,7 @@ cp "$scratch/stale.patch" "$scratch/-dash.patch"
 
 expect help 0 'usage: klp-build' --help
 expect version 0 'klp-build [0-9]' --version
+expect help-exit-codes 0 '5 unsafe change refused, 6 VM test failed' --help
 expect no-args 2 '-s SRCDIR is required'
 expect no-patch 2 'no PATCH given' -s "$t"
 expect unknown-option 2 'unknown option' -s "$t" --frob "$scratch/stale.patch"
@@ -61,6 +62,7 @@ expect missing-tree 2 'no such directory' -s "$scratch/nope" "$scratch/stale.pat
 expect no-config 2 'has no .config' -s "$scratch/no-config" "$scratch/stale.patch"
 expect no-livepatch 2 'lacks CONFIG_LIVEPATCH=y' -s "$scratch/no-livepatch" "$scratch/stale.patch"
 expect missing-patch 2 'not a readable patch file' -s "$t" "$scratch/none.patch"
+expect missing-test-script 2 'not a readable script' -s "$t" --test="$scratch/none.sh" "$scratch/stale.patch"
 expect not-a-diff 4 'not a unified diff' -s "$t" "$scratch/notes.txt"
 expect does-not-apply 4 'does not apply to' -s "$t" "$scratch/stale.patch"
 printf -- '--- /dev/null\n+++ b/fs/new.c\n@@ -0,0 +1 @@\n+int n;\n' > "$scratch/new-file.patch"
