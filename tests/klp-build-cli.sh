@@ -73,6 +73,17 @@ expect build-file 5 'only C sources and headers' -s "$t" "$scratch/makefile.patc
 expect hostile-name 4 'does not apply to' -s "$t" "$hostile"
 expect leading-dash 4 'does not apply to' -s "$t" -- "$scratch/-dash.patch"
 expect relative-leading-dash 4 'does not apply to' -s "$t" -- ./-dash.patch
+# Installed, klp-build finds run-vm.sh for --test under PREFIX/share/klp-build:
+# with it the run gets as far as applying the patch, without it exit 6.
+if make -s -C "$top" install DESTDIR="$scratch/inst" PREFIX=/usr BUILD="$build" > "$scratch/install.log" 2>&1; then
+	klp_build=$scratch/inst/usr/bin/klp-build
+	expect installed-test-finds-vm 4 'does not apply to' -s "$t" --test "$scratch/stale.patch"
+	rm "$scratch/inst/usr/share/klp-build/testbed/run-vm.sh"
+	expect installed-test-no-vm 6 'run-vm.sh and vm-lib.sh not found' -s "$t" --test "$scratch/stale.patch"
+	klp_build=$top/kmod-builder/klp-build
+else
+	t_fail klp-build-cli/install "make install failed: $(tail -n 5 "$scratch/install.log")"
+fi
 if [ -e "$scratch/pwned" ] || [ -e "$t/pwned" ]; then
 	t_fail klp-build-cli/nothing-executed "a \$() in a file name was executed"
 else
