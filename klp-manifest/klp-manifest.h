@@ -3,7 +3,8 @@
  * klp-manifest: the JSON description of a livepatch module klp-build
  * writes next to it (schema in klp-build(1)).
  *   main.c    options, hashes, the document, the atomic write
- *   module.c  what the module itself says: its patched functions
+ *   module.c  what the module itself says, or without one (a refused
+ *             or no-change build), the objects klp-build considered: its patched functions
  *             (.klp_build.funcs records), new functions, .klp.sym
  *             symbols, .modinfo
  */
@@ -22,11 +23,31 @@ struct new_func {
 	const char *name;
 };
 
+/* A tree object file klp-build compiled for livepatch object @objname. */
+struct considered {
+	const char *objname;
+	const char *file;
+};
+
+/* An unsafe change the differ refused; empty strings for what is unknown. */
+struct refusal {
+	const char *objname;
+	const char *file;
+	const char *symbol;
+	const char *message;
+};
+
 /*
  * The "objects" array of the manifest for module @obj, sorted by name
  * with vmlinux first, or NULL after an error.
  */
 struct json_object *module_objects(struct elf_obj *obj,
 				   const struct new_func *news, size_t nr_news);
+
+/*
+ * The "objects" array of a build without a module: each object with the
+ * tree object files considered for it ("files") and empty function lists.
+ */
+struct json_object *considered_objects(const struct considered *c, size_t nr);
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * klp-manifest [OPTIONS] MODULE.ko OUTPUT.json
+ * klp-manifest --status refused|no-change [OPTIONS] OUTPUT.json
  *
- * Describes a livepatch module klp-build made, in JSON (schema in
- * klp-build(1)). OUTPUT.json appears whole or not at all.
+ * Describes a livepatch module klp-build made, or why it made none, in
+ * JSON (schema in klp-build(1)). OUTPUT.json appears whole or not at all.
  * Exit: 0 written, 1 error, 2 usage.
  */
 #include <errno.h>
@@ -24,22 +25,39 @@
 #define VERSION "0.1"
 
 struct options {
-	const char *tool_version, *kernel_release, *module, *out;
+	const char *tool_version, *kernel_release, *module, *out, *status;
 	long long build_seconds;
 	bool no_replace;
 	const char **patches, **warnings;
 	size_t nr_patches, nr_warnings;
 	struct new_func *news;
 	size_t nr_news;
+	struct considered *objects;
+	size_t nr_objects;
+	struct refusal *refusals;
+	size_t nr_refusals;
 };
+
+/* Only a built status has a module: the others ended before there was one. */
+static bool has_module(const struct options *o)
+{
+	return !strcmp(o->status, "built");
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: klp-manifest [OPTIONS] MODULE.ko OUTPUT.json\n"
+		"       klp-manifest --status refused|no-change [OPTIONS] OUTPUT.json\n"
 		"\n"
-		"Writes the JSON manifest of a livepatch module klp-build made (see klp-build(1)).\n"
+		"Writes the JSON manifest of a livepatch module klp-build made, or of a build\n"
+		"that made none (see klp-build(1)).\n"
 		"\n"
+		"  --status S             built (the default, with MODULE.ko), refused, no-change\n"
+		"  --object OBJ:FILE      without a module: tree object FILE of object OBJ was\n"
+		"                         considered (repeatable)\n"
+		"  --refusal OBJ:FILE:SYMBOL:TEXT  an unsafe change refused; OBJ, FILE and\n"
+		"                         SYMBOL may be empty (repeatable)\n"
 		"  --tool-version V       klp-build's version\n"
 		"  --kernel-release R     the release of the kernel it patches\n"
 		"  --patch FILE           a patch it was built from, hashed (repeatable, in order)\n"
@@ -74,6 +92,66 @@ static int add_new(struct options *o, char *arg)
 	return 0;
 }
 
+/*
+ * Splits @arg at its first @n colons into @fields, the last taking the
+ * rest; @arg is left whole (for the error message) if it has fewer.
+ */
+static int split_colons(char *arg, char **fields, int n)
+{
+	char *p = arg;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		p = strchr(p, ':');
+		if (!p)
+			return -1;
+		p++;
+	}
+	for (i = 0; i < n; i++) {
+		fields[i] = arg;
+		arg = strchr(arg, ':');
+		*arg++ = '\0';
+	}
+	fields[n] = arg;
+	return 0;
+}
+
+static int add_object(struct options *o, char *arg)
+{
+	char *f[2];
+
+	if (split_colons(arg, f, 1)) {
+		err_msg(NULL, "--object %s: expected OBJ:FILE", arg);
+		return -1;
+	}
+	if (!*f[0] || !*f[1]) {
+		err_msg(NULL, "--object %s:%s: expected OBJ:FILE, both not empty", f[0], f[1]);
+		return -1;
+	}
+	o->objects = xrealloc(o->objects, (o->nr_objects + 1) * sizeof(*o->objects));
+	o->objects[o->nr_objects].objname = f[0];
+	o->objects[o->nr_objects++].file = f[1];
+	return 0;
+}
+
+static int add_refusal(struct options *o, char *arg)
+{
+	char *f[4];
+
+	if (split_colons(arg, f, 3)) {
+		err_msg(NULL, "--refusal %s: expected OBJ:FILE:SYMBOL:TEXT", arg);
+		return -1;
+	}
+	if (!*f[3]) {
+		err_msg(NULL, "--refusal %s:%s:%s: expected a TEXT after the third colon",
+			f[0], f[1], f[2]);
+		return -1;
+	}
+	o->refusals = xrealloc(o->refusals, (o->nr_refusals + 1) * sizeof(*o->refusals));
+	o->refusals[o->nr_refusals++] = (struct refusal){ f[0], f[1], f[2], f[3] };
+	return 0;
+}
+
 static int parse_seconds(struct options *o, const char *arg)
 {
 	char *end;
@@ -87,6 +165,36 @@ static int parse_seconds(struct options *o, const char *arg)
 	return 0;
 }
 
+/* What --status allows, and its arguments. */
+static int check_mode(struct options *o, int nargs, char **args)
+{
+	if (strcmp(o->status, "built") && strcmp(o->status, "refused") &&
+	    strcmp(o->status, "no-change")) {
+		err_msg(NULL, "--status %s: expected built, refused or no-change", o->status);
+		return -1;
+	}
+	if (has_module(o) && (o->nr_objects || o->nr_refusals)) {
+		err_msg(NULL, "--object and --refusal describe a build without a module; use them with --status refused or no-change");
+		return -1;
+	}
+	if (!has_module(o) && (o->nr_news || o->no_replace)) {
+		err_msg(NULL, "--new and --no-replace describe a module; --status %s has none", o->status);
+		return -1;
+	}
+	if (has_module(o) && nargs != 2) {
+		err_msg(NULL, "expected MODULE.ko OUTPUT.json, got %d arguments", nargs);
+		return -1;
+	}
+	if (!has_module(o) && nargs != 1) {
+		err_msg(NULL, "--status %s: expected OUTPUT.json only (there is no module), got %d arguments",
+			o->status, nargs);
+		return -1;
+	}
+	o->module = has_module(o) ? args[0] : NULL;
+	o->out = args[nargs - 1];
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -97,6 +205,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "warning", required_argument, NULL, 'w' },
 		{ "no-replace", no_argument, NULL, 'r' },
 		{ "build-seconds", required_argument, NULL, 's' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "object", required_argument, NULL, 'o' },
+		{ "refusal", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -120,17 +231,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (parse_seconds(o, optarg))
 				return -1;
 			break;
+		case 'S': o->status = optarg; break;
+		case 'o':
+			if (add_object(o, optarg))
+				return -1;
+			break;
+		case 'R':
+			if (add_refusal(o, optarg))
+				return -1;
+			break;
 		default:
 			return -1;
 		}
 	}
-	if (argc - optind != 2) {
-		err_msg(NULL, "expected MODULE.ko OUTPUT.json, got %d arguments", argc - optind);
-		return -1;
-	}
-	o->module = argv[optind];
-	o->out = argv[optind + 1];
-	return 0;
+	return check_mode(o, argc - optind, argv + optind);
 }
 
 /* Lower-case hex SHA-256 of file @path into @hex, and its size. */
@@ -231,12 +345,31 @@ static struct json_object *strings_array(const char **s, size_t n)
 	return arr;
 }
 
+static struct json_object *refusals_array(const struct options *o)
+{
+	struct json_object *arr = json_object_new_array(), *r;
+	size_t i;
+
+	for (i = 0; i < o->nr_refusals; i++) {
+		const struct refusal *f = &o->refusals[i];
+
+		r = json_object_new_object();
+		json_object_object_add(r, "object", string_or_null(*f->objname ? f->objname : NULL));
+		json_object_object_add(r, "file", string_or_null(*f->file ? f->file : NULL));
+		json_object_object_add(r, "symbol", string_or_null(*f->symbol ? f->symbol : NULL));
+		json_object_object_add(r, "message", json_object_new_string(f->message));
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
 /* Fields in a fixed order: json-c keeps insertion order. */
 static struct json_object *manifest(const struct options *o, struct elf_obj *obj)
 {
 	struct json_object *doc = json_object_new_object(), *tool, *kernel, *part;
 
 	json_object_object_add(doc, "schema_version", json_object_new_int(SCHEMA_VERSION));
+	json_object_object_add(doc, "status", json_object_new_string(o->status));
 	tool = json_object_new_object();
 	json_object_object_add(tool, "name", json_object_new_string("klp-build"));
 	json_object_object_add(tool, "version", string_or_null(o->tool_version));
@@ -244,19 +377,21 @@ static struct json_object *manifest(const struct options *o, struct elf_obj *obj
 	kernel = json_object_new_object();
 	json_object_object_add(kernel, "release", string_or_null(o->kernel_release));
 	json_object_object_add(doc, "kernel", kernel);
-	part = module_entry(o, obj);
-	if (!part)
+	part = obj ? module_entry(o, obj) : NULL;
+	if (obj && !part)
 		goto fail;
 	json_object_object_add(doc, "module", part);
 	part = patches_array(o);
 	if (!part)
 		goto fail;
 	json_object_object_add(doc, "patches", part);
-	part = module_objects(obj, o->news, o->nr_news);
+	part = obj ? module_objects(obj, o->news, o->nr_news) :
+		     considered_objects(o->objects, o->nr_objects);
 	if (!part)
 		goto fail;
 	json_object_object_add(doc, "objects", part);
 	json_object_object_add(doc, "warnings", strings_array(o->warnings, o->nr_warnings));
+	json_object_object_add(doc, "refusals", refusals_array(o));
 	json_object_object_add(doc, "build_seconds", json_object_new_int64(o->build_seconds));
 	return doc;
 fail:
@@ -312,12 +447,15 @@ out:
 
 static int run(const struct options *o)
 {
-	struct elf_obj *obj = elf_load(o->module, ELF_LOAD_RELOCATABLE);
+	struct elf_obj *obj = NULL;
 	struct json_object *doc;
 	int ret = 1;
 
-	if (!obj)
-		return 1;
+	if (o->module) {
+		obj = elf_load(o->module, ELF_LOAD_RELOCATABLE);
+		if (!obj)
+			return 1;
+	}
 	doc = manifest(o, obj);
 	if (doc) {
 		ret = write_atomic(o->out, json_object_to_json_string_ext(doc,
@@ -325,13 +463,14 @@ static int run(const struct options *o)
 				   JSON_C_TO_STRING_NOSLASHESCAPE)) ? 1 : 0;
 		json_object_put(doc);
 	}
-	elf_free(obj);
+	if (obj)
+		elf_free(obj);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { 0 };
+	struct options o = { .status = "built" };
 	int ret;
 
 	tool_name = "klp-manifest";
@@ -344,5 +483,7 @@ int main(int argc, char **argv)
 	free(o.patches);
 	free(o.warnings);
 	free(o.news);
+	free(o.objects);
+	free(o.refusals);
 	return ret;
 }

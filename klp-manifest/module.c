@@ -32,24 +32,29 @@ static const char *name_of(struct json_object *o)
 	return json_object_object_get_ex(o, "name", &name) ? json_object_get_string(name) : "";
 }
 
+/* Object @objname of @objs, added if new. */
+static struct json_object *find_object(struct json_object *objs, const char *objname)
+{
+	struct json_object *o;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(objs); i++) {
+		o = json_object_array_get_idx(objs, i);
+		if (!strcmp(name_of(o), objname))
+			return o;
+	}
+	o = new_object(objname);
+	json_object_array_add(objs, o);
+	return o;
+}
+
 /* The list @key of object @objname in @objs, adding the object if new. */
 static struct json_object *object_list(struct json_object *objs, const char *objname,
 				       const char *key)
 {
-	struct json_object *o = NULL, *list;
-	size_t i;
+	struct json_object *list;
 
-	for (i = 0; i < json_object_array_length(objs); i++) {
-		if (!strcmp(name_of(json_object_array_get_idx(objs, i)), objname)) {
-			o = json_object_array_get_idx(objs, i);
-			break;
-		}
-	}
-	if (!o) {
-		o = new_object(objname);
-		json_object_array_add(objs, o);
-	}
-	json_object_object_get_ex(o, key, &list);
+	json_object_object_get_ex(find_object(objs, objname), key, &list);
 	return list;
 }
 
@@ -207,6 +212,23 @@ struct json_object *module_objects(struct elf_obj *obj, const struct new_func *n
 	    add_klp_symbols(obj, objs)) {
 		json_object_put(objs);
 		return NULL;
+	}
+	json_object_array_sort(objs, compare_objects);
+	return objs;
+}
+
+struct json_object *considered_objects(const struct considered *c, size_t nr)
+{
+	struct json_object *objs = json_object_new_array(), *files, *o;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		o = find_object(objs, c[i].objname);
+		if (!json_object_object_get_ex(o, "files", &files)) {
+			files = json_object_new_array();
+			json_object_object_add(o, "files", files);
+		}
+		json_object_array_add(files, json_object_new_string(c[i].file));
 	}
 	json_object_array_sort(objs, compare_objects);
 	return objs;

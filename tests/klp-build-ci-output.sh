@@ -5,7 +5,9 @@
 # (checked with jq against the module and the patches), byte-identical
 # output from two builds of the same patches, and `--test` in qemu,
 # passing with a check script that holds and failing with exit 6 and a
-# console log with one that does not.
+# console log with one that does not. A refused patch (exit 5) and one
+# that changes no function (exit 3) still get a manifest saying why,
+# and lose the module an earlier build left in the output directory.
 #   tests/klp-build-ci-output.sh BUILD_DIR
 set -euo pipefail
 
@@ -68,6 +70,7 @@ check_manifest() {
 	jq_check new '[.objects[0].new_functions[].name] == ["version_klp_note"]'
 	jq_check sizes '[.objects[0] | (.changed_functions, .new_functions)[] | .size == $sizes[.name] and .size > 0] | all'
 	jq_check klp-symbols '.objects[0].klp_symbols | any(.name == "saved_command_line" and .sympos == 0 and .symbol == ".klp.sym.vmlinux.saved_command_line,0")'
+	jq_check status '.status == "built" and .refusals == []'
 	jq_check rest '(.warnings | type) == "array" and (.build_seconds | type) == "number"'
 }
 
@@ -113,6 +116,61 @@ check_test_failure() {
 	fi
 }
 
+# jq_on NAME MANIFEST FILTER: FILTER on MANIFEST gives true.
+jq_on() {
+	local out
+	if out=$(jq -e "$3" "$2" 2>&1); then
+		t_pass "klp-build-ci/$1"
+	else
+		t_fail "klp-build-ci/$1" "jq '$3' gave: $out on $(cat "$2" 2>&1)"
+	fi
+}
+
+# no_module NAME OUTDIR WANT PATCH...: klp-build exits WANT, writes a
+# manifest, and removes the stale module planted in OUTDIR.
+no_module() {
+	local name=$1 out=$2 want=$3 rc=0
+	shift 3
+	mkdir -p "$out"
+	printf 'stale\n' > "$out/livepatch-ci.ko"
+	printf '{"status": "built"}\n' > "$out/livepatch-ci.json"
+	"$klp_build" -s "$tree" -o "$out" -n ci "$@" > "$out.stdout" 2> "$out.stderr" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		t_fail "klp-build-ci/$name-exit" "exit $rc, want $want: $(tail -n 3 "$out.stderr")"
+	elif [ -e "$out/livepatch-ci.ko" ] || grep -q '\.ko$' "$out.stdout"; then
+		t_fail "klp-build-ci/$name-exit" "the stale module is still in $out, or named on stdout"
+	elif grep -q "$TMPDIR" "$out/livepatch-ci.json"; then
+		t_fail "klp-build-ci/$name-exit" "the manifest names the scratch directory"
+	else
+		t_pass "klp-build-ci/$name-exit"
+	fi
+}
+
+# Two objects refused: every refusal is listed, with tree paths.
+# shellcheck disable=SC2016 # $names are jq variables
+check_refused() {
+	local r=$scratch/refused m=$scratch/refused/livepatch-ci.json
+	no_module refused "$r" 5 "$kp/21-refuse-data-init/1.patch" "$kp/21-refuse-data-init/2.patch"
+	jq_on refused-header "$m" '.schema_version == 1 and .status == "refused" and .module == null and .kernel.release == "'"$(cat "$tree/include/config/kernel.release")"'"'
+	jq_on refused-patches "$m" '[.patches[] | .file, .sha256] == ["1.patch", "'"$(sha256sum < "$kp/21-refuse-data-init/1.patch" | cut -d' ' -f1)"'", "2.patch", "'"$(sha256sum < "$kp/21-refuse-data-init/2.patch" | cut -d' ' -f1)"'"]'
+	jq_on refused-objects "$m" '.objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/pipe.o", "kernel/panic.o"]}]'
+	jq_on refused-list "$m" '[.refusals[] | [.object, .file, .symbol]] == [["vmlinux", "fs/pipe.o", "pipe_max_size"], ["vmlinux", "kernel/panic.o", "panic_timeout"]] and all(.refusals[]; .message | startswith("changed initializer of existing data (section .data."))'
+}
+
+# A refusal from the file list alone: no object, no symbol.
+check_refused_new_file() {
+	local r=$scratch/newfile
+	printf -- '--- /dev/null\n+++ b/kernel/klp-ci-new.c\n@@ -0,0 +1 @@\n+int klp_ci_new;\n' > "$scratch/new-file.patch"
+	no_module refused-new-file "$r" 5 "$scratch/new-file.patch"
+	jq_on refused-new-file "$r/livepatch-ci.json" '.status == "refused" and .objects == [] and .refusals == [{object: null, file: "kernel/klp-ci-new.c", symbol: null, message: .refusals[0].message}] and (.refusals[0].message | test("adds a new file"))'
+}
+
+check_no_change() {
+	local n=$scratch/nochange
+	no_module no-change "$n" 3 "$kp/26-no-change/1.patch"
+	jq_on no-change "$n/livepatch-ci.json" '.status == "no-change" and .module == null and .refusals == [] and .objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/proc/generic.o"]}] and [.patches[].file] == ["1.patch"]'
+}
+
 tree=$("$top/testbed/build-kernel.sh")
 if build_into build "$scratch/a"; then
 	t_pass klp-build-ci/build
@@ -120,3 +178,6 @@ if build_into build "$scratch/a"; then
 	check_reproducible_and_test
 fi
 check_test_failure
+check_refused
+check_refused_new_file
+check_no_change

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # klp-manifest without a kernel, on a stand-in module: the manifest says
-# what the module holds, and bad input ends in a clear message, the
-# right exit code and no output file (not even a temporary one).
+# what the module holds, a refused or no-change build gets one without a
+# module that says why, and bad input ends in a clear message, the right
+# exit code and no output file (not even a temporary one).
 #   tests/klp-manifest.sh BUILD_DIR
 set -euo pipefail
 
@@ -71,7 +72,35 @@ jq_check changed '.objects[0].changed_functions == [{name: "patched_fn", size: $
 jq_check new '.objects[0].new_functions == [{name: "helper_fn", size: $sizes.helper_fn}]'
 jq_check klp-symbols '.objects[0].klp_symbols == [{name: "foo_var", sympos: 2, symbol: ".klp.sym.vmlinux.foo_var,2"}]'
 jq_check warnings '.warnings == ["a \"quoted\" warning"] and (.objects | length) == 1'
+jq_check status '.status == "built" and .refusals == []'
 }
+
+# Without a module: objects grouped vmlinux first, refusals with empty
+# fields as null and the text past the third colon whole.
+if "$mf" --status refused --tool-version 9.9 --patch "$d/fix.patch" \
+	--object ext4:fs/ext4/inode.o --object vmlinux:fs/pipe.o --object vmlinux:kernel/panic.o \
+	--refusal 'vmlinux:fs/pipe.o:pipe_max_size:changed "initializer"; keep: it' \
+	--refusal ':kernel/new.c::adds a new file' --warning w "$d/refused.json" 2> "$d/stderr"; then
+	t_pass klp-manifest/refused-written
+else
+	t_fail klp-manifest/refused-written "$(cat "$d/stderr")"
+fi
+# jq_on NAME FILE FILTER
+jq_on() {
+	if jq -e "$3" "$2" > /dev/null; then
+		t_pass "klp-manifest/$1"
+	else
+		t_fail "klp-manifest/$1" "jq '$3' is not true for: $(cat "$2")"
+	fi
+}
+jq_on refused-header "$d/refused.json" '.schema_version == 1 and .status == "refused" and .module == null and .tool.version == "9.9" and .warnings == ["w"] and .patches[0].file == "fix.patch"'
+jq_on refused-objects "$d/refused.json" '[.objects[] | [.name, .files, .changed_functions, .new_functions, .klp_symbols]] == [["vmlinux", ["fs/pipe.o", "kernel/panic.o"], [], [], []], ["ext4", ["fs/ext4/inode.o"], [], [], []]]'
+jq_on refusals "$d/refused.json" '.refusals == [{object: "vmlinux", file: "fs/pipe.o", symbol: "pipe_max_size", message: "changed \"initializer\"; keep: it"}, {object: null, file: "kernel/new.c", symbol: null, message: "adds a new file"}]'
+if "$mf" --status no-change "$d/nochange.json" 2> "$d/stderr"; then
+	jq_on no-change "$d/nochange.json" '.status == "no-change" and .module == null and .objects == [] and .refusals == [] and .patches == []'
+else
+	t_fail klp-manifest/no-change "$(cat "$d/stderr")"
+fi
 if [ -n "$(find "$d" -maxdepth 1 -name 'good.json.*')" ]; then
 	t_fail klp-manifest/no-temp-file "a temporary file was left next to the manifest"
 else
@@ -88,3 +117,12 @@ expect unwritable 1 'cannot write it' "$d/fx.ko" "$d/out/no/such/dir/m.json"
 expect bad-new 2 'expected OBJ:FUNC' --new helper_fn "$d/fx.ko" "$d/out/m.json"
 expect bad-seconds 2 'expected a number of seconds' --build-seconds soon "$d/fx.ko" "$d/out/m.json"
 expect no-args 2 'expected MODULE.ko OUTPUT.json'
+expect bad-status 2 'expected built, refused or no-change' --status maybe "$d/out/m.json"
+expect status-with-module 2 'expected OUTPUT.json only' --status refused "$d/fx.ko" "$d/out/m.json"
+expect refusal-with-module 2 'use them with --status refused' --refusal a:b:c:d "$d/fx.ko" "$d/out/m.json"
+expect new-without-module 2 'no-change has none' --status no-change --new vmlinux:f "$d/out/m.json"
+expect bad-refusal 2 'refusal a:b:c: expected OBJ:FILE:SYMBOL:TEXT' --status refused --refusal a:b:c "$d/out/m.json"
+expect empty-refusal 2 'expected a TEXT' --status refused --refusal a:b:c: "$d/out/m.json"
+expect bad-object 2 'object vmlinux: expected OBJ:FILE' --status refused --object vmlinux "$d/out/m.json"
+expect refused-missing-patch 1 "$msg" --status refused --patch "$d/none.patch" "$d/out/m.json"
+expect refused-unwritable 1 'cannot write it' --status no-change "$d/out/no/such/dir/m.json"
