@@ -108,7 +108,7 @@ ci:
 	tests/run-ci.sh
 
 shellcheck:
-	shellcheck -x $$(git ls-files '*.sh') tests/*.sh testbed/*.sh
+	shellcheck -x -e SC1091 $$(git ls-files '*.sh') tests/*.sh testbed/*.sh
 
 SHAREDIR ?= $(PREFIX)/share/klp-build
 
