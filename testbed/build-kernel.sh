@@ -30,6 +30,7 @@ series_dir=$repo/kernel
 series_file=$series_dir/series
 stamp_name=.klp-testbed-stamp
 convert_stamp_name=.klp-testbed-klp-convert
+applied_name=.klp-testbed-applied
 klp_convert=${KLP_CONVERT:-$repo/build/klp-convert}
 # Bump when the way the plain tree is configured or built changes. The
 # script's own text is not hashed: edits that do not change the tree (the
@@ -239,7 +240,7 @@ copy_plain() {
 	flock -s "$plain_fd"
 	cp -a "$plain" "$tmp" || die "cannot copy $plain to $tmp"
 	exec {plain_fd}<&-
-	rm -f "$tmp/$stamp_name"
+	rm -rf "${tmp:?}/$stamp_name" "${tmp:?}/$applied_name"
 	from=$(realpath "$plain")/ to=$(realpath -m "$tree")/
 	grep -rlZF --include='*.cmd' --include='*.d' -e "$from" "$tmp" |
 		xargs -0 -r sed -i "s|$from|$to|g" ||
@@ -255,13 +256,43 @@ build_plain() {
 	build "$tree" "$log"
 }
 
-# build_series PLAIN TREE LOG: derived from the plain tree unless only
-# klp-convert changed since TREE was built.
+# record_applied TREE PLAIN_STAMP: what revert_applied needs later.
+record_applied() {
+	local tree=$1 p
+	rm -rf "${tree:?}/$applied_name"
+	mkdir -p "$tree/$applied_name"
+	series_patches >"$tree/$applied_name/series"
+	while IFS= read -r p; do
+		cp "$series_dir/$p" "$tree/$applied_name/"
+	done <"$tree/$applied_name/series"
+	printf '%s\n' "$2" >"$tree/$applied_name/base"
+}
+
+# revert_applied TREE PLAIN_STAMP: takes the patches TREE had out again,
+# last first, if TREE was derived from this plain build. Fails (and the
+# tree is copied again) when anything does not revert cleanly.
+revert_applied() {
+	local tree=$1 dir=$1/$applied_name p
+	[ "$(cat "$dir/base" 2>/dev/null)" = "$2" ] || return 1
+	say "reverting the patches $tree had"
+	while IFS= read -r p; do
+		patch -d "$tree" -p1 -R --no-backup-if-mismatch -s -i "$dir/$p" >&2 ||
+			return 1
+	done < <(tac "$dir/series")
+	rm -rf "$dir"
+}
+
+# build_series PLAIN TREE LOG: derived from the plain tree (the copy is
+# kept when only the series or klp-convert changed since TREE was built).
 build_series() {
-	local plain=$1 tree=$2 log=$3
+	local plain=$1 tree=$2 log=$3 plain_stamp
+	plain_stamp=$(cat "$plain/$stamp_name")
 	if ! is_up_to_date "$tree" "$stamp"; then
-		copy_plain "$plain" "$tree"
+		rm -f "$tree/$stamp_name"
+		revert_applied "$tree" "$plain_stamp" ||
+			copy_plain "$plain" "$tree"
 		apply_series "$tree"
+		record_applied "$tree" "$plain_stamp"
 	fi
 	rm -f "$tree/$convert_stamp_name"
 	build "$tree" "$log" KLP_CONVERT="$klp_convert"
