@@ -9,9 +9,12 @@
 # next to each object. Progress goes to stderr; the only stdout line is the
 # absolute path of the built tree, so callers can do tree=$(build-kernel.sh).
 #
-# --series  build "linux-6.1-series" with kernel/series applied, instead of
-#           the plain "linux-6.1".
-# Env: KLP_CACHE_DIR (default <repo>/.cache).
+# --series  build "linux-6.1-series": a copy of the built plain "linux-6.1"
+#           with kernel/series applied and rebuilt incrementally, so only
+#           what the patches touch is compiled again. Its in-tree livepatch
+#           modules are converted with KLP_CONVERT.
+# Env: KLP_CACHE_DIR (default <repo>/.cache); KLP_CONVERT (--series only,
+# default <repo>/build/klp-convert).
 # A rebuild (when an input changed) deletes the tree first; a process that
 # uses the tree can hold `flock -s <cache>/<tree>.lock` meanwhile, and a
 # rebuild waits for it.
@@ -26,10 +29,14 @@ fragment=$here/kernel.config
 series_dir=$repo/kernel
 series_file=$series_dir/series
 stamp_name=.klp-testbed-stamp
+convert_stamp_name=.klp-testbed-klp-convert
+applied_name=.klp-testbed-applied
+klp_convert=${KLP_CONVERT:-$repo/build/klp-convert}
 # Bump when the way the plain tree is configured or built changes. The
 # script's own text is not hashed: edits that do not change the tree (the
 # series variant, messages) must not cost a full rebuild.
 recipe_version=1
+variant=plain tree='' stamp=''
 # Fixed so two builds of the same inputs give the same vmlinux strings.
 build_env=(KBUILD_BUILD_TIMESTAMP='Sun Jan  1 00:00:00 UTC 2023'
 	KBUILD_BUILD_USER=klp-build KBUILD_BUILD_HOST=klp-testbed
@@ -77,23 +84,37 @@ series_patches() {
 		-e '/^$/d' "$series_file"
 }
 
-# Everything that should force a rebuild when it changes. The series only
-# counts for the series tree, so editing it does not rebuild the plain one.
+# Everything that should force a rebuild of the plain tree when it changes.
 compute_stamp() {
-	local variant=$1 p
 	{
-		printf 'variant %s\n' "$variant"
+		printf 'variant plain\n'
 		printf 'linux-source-6.1 %s\n' \
 			"$(dpkg-query -W -f='${Version}' linux-source-6.1)"
 		printf 'recipe %s\n' "$recipe_version"
 		sha256sum "$fragment" | cut -d' ' -f1
-		if [ "$variant" = series ] && [ -f "$series_file" ]; then
+	} | sha256sum | cut -d' ' -f1
+}
+
+# The series tree is derived from the plain one: its stamp is the plain
+# tree's stamp and the series with every patch it lists. The series only
+# counts here, so editing it does not rebuild the plain tree.
+compute_series_stamp() {
+	local plain_stamp=$1 p
+	{
+		printf 'variant series\nplain %s\n' "$plain_stamp"
+		if [ -f "$series_file" ]; then
 			sha256sum "$series_file" | cut -d' ' -f1
 			series_patches | while IFS= read -r p; do
 				sha256sum "$series_dir/$p" | cut -d' ' -f1
 			done
 		fi
 	} | sha256sum | cut -d' ' -f1
+}
+
+# klp-convert is a tool, not a source of the tree: a new one relinks the
+# livepatch modules in place (kbuild makes them depend on it).
+klp_convert_stamp() {
+	printf '%s %s\n' "$klp_convert" "$(sha256sum <"$klp_convert" | cut -d' ' -f1)"
 }
 
 check_series() {
@@ -108,6 +129,12 @@ is_up_to_date() {
 	local tree=$1 stamp=$2
 	[ -f "$tree/arch/x86/boot/bzImage" ] &&
 		[ "$(cat "$tree/$stamp_name" 2>/dev/null)" = "$stamp" ]
+}
+
+# The series tree also needs its livepatch modules converted by the
+# current klp-convert.
+is_converted() {
+	[ "$(cat "$1/$convert_stamp_name" 2>/dev/null)" = "$(klp_convert_stamp)" ]
 }
 
 # lock_tree shared|exclusive: checks share the lock, a rebuild holds it
@@ -192,16 +219,93 @@ build_failed() {
 	die "see $log"
 }
 
+# build TREE LOG [MAKE VARIABLES...]
 build() {
 	local tree=$1 log=$2 jobs
+	shift 2
 	jobs=$(nproc)
 	say "building bzImage modules with -j$jobs (log: $log)"
-	env "${build_env[@]}" make -C "$tree" -j"$jobs" bzImage modules \
+	env "${build_env[@]}" make -C "$tree" -j"$jobs" "$@" bzImage modules \
 		>>"$log" 2>&1 || build_failed "$log"
 }
 
+# copy_plain PLAIN TREE: a copy of the built plain tree at TREE. Kbuild's
+# .cmd files name sources relatively, except objtool's (tools/ build),
+# which name PLAIN: those are pointed at the copy.
+copy_plain() {
+	local plain=$1 tree=$2 tmp=$2.copy plain_fd from to
+	say "copying $plain to $tree"
+	rm -rf "$tree" "$tmp"
+	exec {plain_fd}<"$plain.lock"
+	flock -s "$plain_fd"
+	cp -a "$plain" "$tmp" || die "cannot copy $plain to $tmp"
+	exec {plain_fd}<&-
+	rm -rf "${tmp:?}/$stamp_name" "${tmp:?}/$applied_name"
+	from=$(realpath "$plain")/ to=$(realpath -m "$tree")/
+	grep -rlZF --include='*.cmd' --include='*.d' -e "$from" "$tmp" |
+		xargs -0 -r sed -i "s|$from|$to|g" ||
+		die "cannot point the .cmd files of $tmp at $tree"
+	mv -T "$tmp" "$tree" ||
+		die "cannot move the copy to $tree (is another process using it?)"
+}
+
+build_plain() {
+	local tree=$1 log=$2
+	unpack "$tree"
+	configure "$tree" "$log"
+	build "$tree" "$log"
+}
+
+# record_applied TREE PLAIN_STAMP: what revert_applied needs later.
+record_applied() {
+	local tree=$1 p
+	rm -rf "${tree:?}/$applied_name"
+	mkdir -p "$tree/$applied_name"
+	series_patches >"$tree/$applied_name/series"
+	while IFS= read -r p; do
+		cp "$series_dir/$p" "$tree/$applied_name/"
+	done <"$tree/$applied_name/series"
+	printf '%s\n' "$2" >"$tree/$applied_name/base"
+}
+
+# revert_applied TREE PLAIN_STAMP: takes the patches TREE had out again,
+# last first, if TREE was derived from this plain build. Fails (and the
+# tree is copied again) when anything does not revert cleanly.
+revert_applied() {
+	local tree=$1 dir=$1/$applied_name p
+	[ "$(cat "$dir/base" 2>/dev/null)" = "$2" ] || return 1
+	say "reverting the patches $tree had"
+	while IFS= read -r p; do
+		patch -d "$tree" -p1 -R --no-backup-if-mismatch -s -i "$dir/$p" >&2 ||
+			return 1
+	done < <(tac "$dir/series")
+	rm -rf "$dir"
+}
+
+# build_series PLAIN TREE LOG: derived from the plain tree (the copy is
+# kept when only the series or klp-convert changed since TREE was built).
+build_series() {
+	local plain=$1 tree=$2 log=$3 plain_stamp
+	plain_stamp=$(cat "$plain/$stamp_name")
+	if ! is_up_to_date "$tree" "$stamp"; then
+		rm -f "$tree/$stamp_name"
+		revert_applied "$tree" "$plain_stamp" ||
+			copy_plain "$plain" "$tree"
+		apply_series "$tree"
+		record_applied "$tree" "$plain_stamp"
+	fi
+	rm -f "$tree/$convert_stamp_name"
+	build "$tree" "$log" KLP_CONVERT="$klp_convert"
+	klp_convert_stamp >"$tree/$convert_stamp_name"
+}
+
+up_to_date() {
+	is_up_to_date "$tree" "$stamp" &&
+		{ [ "$variant" = plain ] || is_converted "$tree"; }
+}
+
 main() {
-	local variant=plain name=linux-6.1 tree log stamp start lock_file
+	local name=linux-6.1 log start plain='' lock_file
 	case ${1:-} in
 	--series) variant=series name=linux-6.1-series ;;
 	'') ;;
@@ -215,16 +319,21 @@ main() {
 	tree=$cache/$name
 	log=$cache/$name.build.log
 	lock_file=$cache/$name.lock
-	exec {lock_fd}>"$lock_file"
 
-	[ "$variant" = plain ] || check_series
-	stamp=$(compute_stamp "$variant")
-	lock_tree shared
-	if ! is_up_to_date "$tree" "$stamp"; then
-		lock_tree exclusive
+	stamp=$(compute_stamp)
+	if [ "$variant" = series ]; then
+		check_series
+		[ -x "$klp_convert" ] ||
+			die "no klp-convert at $klp_convert: run make, or set KLP_CONVERT"
+		klp_convert=$(realpath "$klp_convert")
+		plain=$("${BASH_SOURCE[0]}") || die "cannot build the plain tree"
+		stamp=$(compute_series_stamp "$(cat "$plain/$stamp_name")")
 	fi
+	exec {lock_fd}>"$lock_file"
+	lock_tree shared
+	up_to_date || lock_tree exclusive
 	# Checked again: another process may have built it while we waited.
-	if is_up_to_date "$tree" "$stamp"; then
+	if up_to_date; then
 		say "$tree is up to date"
 		printf '%s\n' "$tree"
 		return 0
@@ -232,10 +341,11 @@ main() {
 
 	start=$SECONDS
 	: >"$log"
-	unpack "$tree"
-	[ "$variant" = plain ] || apply_series "$tree"
-	configure "$tree" "$log"
-	build "$tree" "$log"
+	if [ "$variant" = plain ]; then
+		build_plain "$tree" "$log"
+	else
+		build_series "$plain" "$tree" "$log"
+	fi
 	printf '%s\n' "$stamp" >"$tree/$stamp_name"
 	say "built $tree in $((SECONDS - start)) s"
 	printf '%s\n' "$tree"

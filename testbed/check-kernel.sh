@@ -3,9 +3,9 @@
 #
 # check-kernel.sh BUILD_DIR  (`make check-kernel`)
 #
-# Builds the cached 6.1 test kernel if needed, then runs the in-VM tests
-# and records each with tests/lib.sh. BUILD_DIR holds the project's C
-# tools; the smoke test does not use them yet.
+# Builds the cached 6.1 test kernels if needed (plain, and with
+# kernel/series), then runs the in-VM tests and records each with
+# tests/lib.sh. BUILD_DIR holds the project's C tools.
 #
 # Adding a test: write an in-VM script under testbed/tests/ (it sources
 # /test/vm-lib.sh), then call
@@ -74,6 +74,18 @@ vm_test() {
 	vm_test_collect
 }
 
+# The kernel/series tree, derived from the plain one; its livepatch test
+# modules are converted by the project's klp-convert.
+build_series_kernel() {
+	local build=$1
+	if KLP_CONVERT=$build/klp-convert "$here/build-kernel.sh" --series >/dev/null; then
+		t_pass testbed/build-kernel-series
+	else
+		t_fail testbed/build-kernel-series "build-kernel.sh --series failed (see above)"
+		return 1
+	fi
+}
+
 build_kernel() {
 	if tree=$("$here/build-kernel.sh"); then
 		t_pass testbed/build-kernel
@@ -101,6 +113,11 @@ run_tests() {
 	# The manifest, reproducible output and --test, as a CI job uses them.
 	"$repo/tests/klp-build-ci-output.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"
+	# kernel/series: the module reload bug on both kernels, the selftests.
+	if build_series_kernel "$build"; then
+		"$repo/tests/klp-reload.sh" "$build"
+		"$repo/tests/kernel-selftests.sh" "$build"
+	fi
 }
 
 main() {

@@ -95,15 +95,13 @@ vm_start() {
 }
 
 vm_collect() {
-	local i case why
+	local i case
 	for i in "${!vm_pids[@]}"; do
 		case=${vm_cases[$i]}
 		if wait "${vm_pids[$i]}"; then
 			t_pass "klp-convert/$case"
 		else
-			sed 's/^/    /' "$scratch/$case.vm.out"
-			why=$(sed -n 's/^run-vm: \(FAILED\|error\): //p' "$scratch/$case.vm.out" | head -n 1)
-			t_fail "klp-convert/$case" "in the VM: ${why:-run-vm.sh failed}"
+			t_vm_fail "klp-convert/$case" "$scratch/$case.vm.out"
 		fi
 	done
 }
