@@ -102,7 +102,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(SHAREDIR)/support-templates
 	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
-	install -m 644 kmod-builder/*.awk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
