@@ -54,7 +54,7 @@ KC_OBJS  := $(KC_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel ci install clean demo bench shellcheck
+.PHONY: all check check-kernel check-distro ci install clean demo bench shellcheck
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -84,6 +84,10 @@ check: all $(UNIT_TESTS)
 # Tests that boot the cached 6.1 kernel in qemu (builds it on first use).
 check-kernel: all
 	testbed/check-kernel.sh $(BUILD)
+
+# klp-build --distro on Debian's stock image, proven on its own vmlinuz.
+check-distro: all
+	tests/check-distro.sh $(BUILD)
 
 # The README's first command: a livepatch changing a running kernel.
 demo:

@@ -32,7 +32,7 @@ distro_apt_install() {
 	[ "$(id -u)" = 0 ] ||
 		die "$EXIT_USAGE" "$* is not installed; run: sudo apt-get install $*"
 	msg "       installing $* (apt-get)"
-	run apt-get install -y --no-install-recommends "$@" ||
+	DEBIAN_FRONTEND=noninteractive run apt-get install -y --no-install-recommends "$@" ||
 		die "$EXIT_BUILD" "apt-get install $* failed (see the log); run apt-get update and retry"
 }
 
@@ -193,6 +193,7 @@ distro_prepare() {
 	vmlinux_syms=$(distro_system_map "$distro_release" "$ver" "$dir")
 	symvers=$hdr/Module.symvers
 	kbuild_tree=$hdr
+	msg "       target kernel: $(target_kernel_image)"
 }
 
 # Compiles each touched C file with kbuild, which records its command

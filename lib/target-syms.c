@@ -248,26 +248,83 @@ static uint64_t alloc_size(const struct elf_obj *obj)
 	return size;
 }
 
-/* How many of @from's local functions and objects the file block of @s holds. */
-static size_t block_score(const struct target_syms *t, const struct elf_obj *from,
-			  const struct symbol *s)
+/*
+ * System.map: whether @m (named as @f of @from) lies on the side of @s
+ * that @f lies of @me in @from. The linker keeps an object's functions
+ * in the order the compiler emitted them, which section and offset
+ * order in @from repeat.
+ */
+static bool in_order(const struct symbol *f, const struct symbol *me,
+		     const struct symbol *m, const struct symbol *s)
 {
+	bool before;
+
+	if (!f->sec || !me->sec || sec_is_text(f->sec) != sec_is_text(me->sec))
+		return false;
+	if (f->sec != me->sec)
+		before = f->sec->idx < me->sec->idx;
+	else
+		before = f->sym.st_value < me->sym.st_value;
+	return before ? m->sym.st_value < s->sym.st_value : m->sym.st_value > s->sym.st_value;
+}
+
+static uint64_t distance(const struct symbol *a, const struct symbol *b)
+{
+	uint64_t x = a->sym.st_value, y = b->sym.st_value;
+
+	return x > y ? x - y : y - x;
+}
+
+struct block_score {
+	size_t held;	/* symbols of @from in the block */
+	uint64_t near;	/* System.map: distance to the nearest other one */
+};
+
+/*
+ * How many of @from's local functions and objects the file block of @s
+ * holds; for a System.map, how many of all its defined ones lie near @s
+ * and in the order they have around @me, the symbol @s may be.
+ */
+static struct block_score block_score(const struct target_syms *t, const struct elf_obj *from,
+				      const struct symbol *me, const struct symbol *s)
+{
+	struct block_score b = { .held = 1, .near = UINT64_MAX };
 	uint64_t span = t->from_map ? alloc_size(from) : 0;
-	size_t i, score = 0;
+	size_t i;
 
 	for (i = 1; i < from->nr_syms; i++) {
 		struct symbol *f = from->syms[i], *m;
+		bool held = false;
 
-		if (f->bind != STB_LOCAL || (f->type != STT_FUNC && f->type != STT_OBJECT))
+		if (f->type != STT_FUNC && f->type != STT_OBJECT)
+			continue;
+		/* By address, @from's globals place its block best: their names are unique. */
+		if (t->from_map ? !f->sec : f->bind != STB_LOCAL)
+			continue;
+		if (t->from_map && f == me)
 			continue;
 		for (m = elf_find_symbol(t->elf, f->name); m; m = elf_next_symbol_named(m)) {
-			if (in_block(t, m, s, span)) {
-				score++;
-				break;
-			}
+			if (!in_block(t, m, s, span))
+				continue;
+			if (t->from_map && !in_order(f, me, m, s))
+				continue;
+			held = true;
+			if (t->from_map && distance(m, s) < b.near)
+				b.near = distance(m, s);
 		}
+		b.held += held;
 	}
-	return score;
+	return b;
+}
+
+/* Small objects' blocks overlap in a System.map: then the nearest wins. */
+static int cmp_score(struct block_score a, struct block_score b)
+{
+	if (a.held != b.held)
+		return a.held > b.held ? 1 : -1;
+	if (a.near != b.near)
+		return a.near < b.near ? 1 : -1;
+	return 0;
 }
 
 /*
@@ -275,26 +332,26 @@ static size_t block_score(const struct target_syms *t, const struct elf_obj *fro
  * with @by_file, only those of a file of @from's name take part.
  */
 static struct symbol *best_block(const struct target_syms *t, const struct elf_obj *from,
-				 const struct candidates *c, bool by_file)
+				 const struct symbol *me, const struct candidates *c, bool by_file)
 {
+	struct block_score best_score = { 0 }, score;
 	struct symbol *best = NULL;
-	size_t i, best_score = 0, ties = 0;
+	size_t i, ties = 0;
 
 	for (i = 0; i < c->n; i++) {
 		struct symbol *s = c->v[i];
-		size_t score;
 
 		if (s->bind != STB_LOCAL)
 			continue;
 		if (by_file && (!from->file_name || !t->file_of[s->idx] ||
 				strcmp(from->file_name, t->file_of[s->idx])))
 			continue;
-		score = block_score(t, from, s) + 1;
-		if (score > best_score) {
+		score = block_score(t, from, me, s);
+		if (!best || cmp_score(score, best_score) > 0) {
 			best = s;
 			best_score = score;
 			ties = 0;
-		} else if (score == best_score) {
+		} else if (!cmp_score(score, best_score)) {
 			ties++;
 		}
 	}
@@ -317,9 +374,9 @@ static struct symbol *pick(const struct target_syms *t, const struct elf_obj *fr
 		}
 		return NULL;
 	}
-	best = best_block(t, from, c, true);
+	best = best_block(t, from, sym, c, true);
 	/* Built under another name (a renamed file, a test): the symbols decide. */
-	return best ? best : best_block(t, from, c, false);
+	return best ? best : best_block(t, from, sym, c, false);
 }
 
 static void report_candidates(const struct target_syms *t, const struct symbol *sym,
