@@ -47,12 +47,13 @@ distro_find_release() {
 	while read -r pkg _; do
 		rel=${pkg#linux-image-}
 		rel=${rel%-unsigned}
-		if apt-cache show "$pkg=$ver" > /dev/null 2>&1; then
+		# Newest ABI first: only it can be of the newest source version.
+		if apt-cache madison "$pkg" | awk -v v="$ver" '$3 == v { f = 1 } END { exit !f }'; then
 			printf '%s\n' "$rel"
 			return
 		fi
 	done < <(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' |
-		sort -t- -k5,5nr)
+		sort -t- -k4,4nr)
 	die "$EXIT_USAGE" "no linux-image-6.1.0-N-amd64 of version $ver (the linux-source-6.1 version) is known to apt; run apt-get update, or install the linux-source-6.1 of the kernel you run"
 }
 
@@ -197,7 +198,9 @@ distro_prepare() {
 }
 
 # Compiles each touched C file with kbuild, which records its command
-# (.cmd) for the fast path; files this config does not build are left out.
+# (.cmd) for the fast path. The prepared source is never patched (the
+# patched files go to the overlay), so an object built by an earlier run
+# is still right.
 distro_build_objects() {
 	local f obj
 	while IFS= read -r f; do
@@ -207,7 +210,7 @@ distro_build_objects() {
 		*) continue ;;
 		esac
 		obj=${f%.c}.o
-		rm -f "$srcdir/$(dirname "$obj")/.$(basename "$obj").cmd"
+		[ -f "$srcdir/$(dirname "$obj")/.$(basename "$obj").cmd" ] && continue
 		if ! distro_make "$obj"; then
 			die "$EXIT_BUILD" "compiling $obj in the prepared source failed (see the log)"
 		fi
