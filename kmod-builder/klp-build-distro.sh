@@ -154,7 +154,7 @@ distro_prepare_source() {
 	stamp=$dir/src/.prepared
 	want="$ver $distro_release $(md5sum < "$hdr/.config" | cut -d' ' -f1)"
 	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
-	msg "       preparing the source for $distro_release once (untar, config, modules_prepare; about 3 minutes), log: $logfile"
+	msg "       preparing the source for $distro_release once (untar, config, modules_prepare; a few minutes), log: $logfile"
 	rm -rf "$dir/src"
 	tmp=$dir/src.tmp
 	rm -rf "$tmp"

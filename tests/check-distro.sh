@@ -19,4 +19,8 @@ export KLP_CACHE_DIR=${KLP_CACHE_DIR:-$top/.cache}
 cases=(01-proc-string 02-new-function 06-nonexported-symbol 07-sympos
 	10-callbacks 15-jump-label 18-alternatives)
 
-exec "$top/tests/kpatch-suite.sh" --distro "${1:-$top/build}" "${cases[@]}"
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+"$top/tests/kpatch-suite.sh" --distro "${1:-$top/build}" "${cases[@]}" ||
+	t_fail check-distro "the suite itself failed (above)"
+t_summary
