@@ -65,7 +65,7 @@ MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel ci install clean demo bench shellcheck
+.PHONY: all check check-kernel check-distro ci install clean demo bench shellcheck
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -99,6 +99,10 @@ check: all $(UNIT_TESTS)
 check-kernel: all
 	testbed/check-kernel.sh $(BUILD)
 
+# klp-build --distro on Debian's stock image, proven on its own vmlinuz.
+check-distro: all
+	tests/check-distro.sh $(BUILD)
+
 # The README's first command: a livepatch changing a running kernel.
 demo:
 	scripts/demo.sh
@@ -116,7 +120,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed
 	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
-	install -m 644 kmod-builder/*.awk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 testbed/vm-lib.sh $(DESTDIR)$(SHAREDIR)/testbed/

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"Turns references of a livepatch module to symbols the kernel does not export\n"
 		"into livepatch relocations (.klp.rela.OBJ.SECTION against .klp.sym.OBJ.NAME,POS).\n"
 		"\n"
-		"  --symbols VMLINUX      vmlinux of the kernel being patched\n"
+		"  --symbols VMLINUX      vmlinux (or System.map) of the kernel being patched\n"
 		"  --module NAME=PATH.ko  a module whose symbols the livepatch uses (repeatable)\n"
 		"  --symvers FILE         Module.symvers: exported symbols stay as they are\n"
 		"  --finalize             only convert the records create-diff-object left\n"

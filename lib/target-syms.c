@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,109 @@ static struct target_syms *target_new(struct elf_obj *obj, bool owned)
 	return t;
 }
 
+/* nm's letter: lower case is local, w/v/W/V weak, t/T text. */
+static void map_kind(char c, unsigned char *bind, unsigned char *type)
+{
+	*type = (c == 't' || c == 'T') ? STT_FUNC : STT_OBJECT;
+	if (c == 'w' || c == 'W' || c == 'v' || c == 'V')
+		*bind = STB_WEAK;
+	else if (c >= 'a' && c <= 'z')
+		*bind = STB_LOCAL;
+	else
+		*bind = STB_GLOBAL;
+}
+
+/* One "ADDRESS TYPE NAME" line; returns false when it is not one. */
+static bool map_line(struct elf_obj *obj, char *line)
+{
+	char *end, *name;
+	unsigned long long addr;
+	unsigned char bind, type;
+	struct symbol *s;
+	char kind;
+
+	errno = 0;
+	addr = strtoull(line, &end, 16);
+	if (errno || end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
+		return false;
+	kind = end[1];
+	name = end + 3;
+	name[strcspn(name, " \t\r\n")] = '\0';
+	if (!*name)
+		return false;
+	/* Undefined and debugging entries are no symbols kallsyms lists. */
+	if (kind == 'U' || kind == 'N' || kind == 'n')
+		return true;
+	map_kind(kind, &bind, &type);
+	s = elf_add_symbol(obj, name, bind, type, NULL, addr, 0);
+	s->sym.st_shndx = SHN_ABS;
+	return true;
+}
+
+/*
+ * A System.map (nm -n of vmlinux): every symbol with its address, in
+ * address order, but no file symbols: which file a local belongs to is
+ * judged by address (see in_block()).
+ */
+static struct target_syms *map_load(const char *path, FILE *f)
+{
+	static const GElf_Ehdr tmpl = { .e_machine = EM_X86_64 };
+	struct elf_obj *obj = elf_new(path, &tmpl);
+	struct target_syms *t;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+
+	while (getline(&line, &cap, f) > 0) {
+		lineno++;
+		if (!map_line(obj, line)) {
+			err_msg(path, "target_load: line %zu is not \"ADDRESS TYPE NAME\"; pass an ELF vmlinux or module, or the System.map of the kernel",
+				lineno);
+			free(line);
+			elf_free(obj);
+			return NULL;
+		}
+	}
+	free(line);
+	if (obj->nr_syms <= 1) {
+		err_msg(path, "target_load: no symbols; pass the System.map of the kernel being patched");
+		elf_free(obj);
+		return NULL;
+	}
+	t = target_new(obj, true);
+	t->by_address = true;
+	t->from_map = true;
+	return t;
+}
+
+static bool is_elf(const char *path, FILE **map)
+{
+	unsigned char magic[SELFMAG];
+	FILE *f = fopen(path, "r");
+
+	*map = NULL;
+	if (!f)
+		return true;	/* elf_load() says why it cannot open it */
+	if (fread(magic, 1, SELFMAG, f) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG)) {
+		fclose(f);
+		return true;
+	}
+	rewind(f);
+	*map = f;
+	return false;
+}
+
 struct target_syms *target_load(const char *path)
 {
-	struct elf_obj *obj = elf_load(path, ELF_LOAD_SYMBOLS_ONLY);
+	struct elf_obj *obj;
+	struct target_syms *t;
+	FILE *map;
+
+	if (!is_elf(path, &map)) {
+		t = map_load(path, map);
+		fclose(map);
+		return t;
+	}
+	obj = elf_load(path, ELF_LOAD_SYMBOLS_ONLY);
 
 	if (!obj)
 		return NULL;
@@ -120,26 +221,110 @@ static int cmp_kallsyms(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : (x->idx > y->idx);
 }
 
-/* How many of @from's local functions and objects the file block of @s holds. */
-static size_t block_score(const struct target_syms *t, const struct elf_obj *from,
-			  const struct symbol *s)
+/*
+ * Whether @m is in the file block of @s. A System.map names no files,
+ * but the linker keeps an object's sections together: @m lies within
+ * @span (the size of the object being diffed) of @s.
+ */
+static bool in_block(const struct target_syms *t, const struct symbol *m,
+		     const struct symbol *s, uint64_t span)
 {
-	const char *file = t->file_of[s->idx];
-	size_t i, score = 0;
+	uint64_t a = m->sym.st_value, b = s->sym.st_value;
+
+	if (t->from_map)
+		return (a > b ? a - b : b - a) <= span;
+	return t->file_of[m->idx] == t->file_of[s->idx];
+}
+
+static uint64_t alloc_size(const struct elf_obj *obj)
+{
+	uint64_t size = 0;
+	size_t i;
+
+	for (i = 1; i < obj->nr_secs; i++) {
+		if (sec_is_alloc(obj->secs[i]))
+			size += obj->secs[i]->sh.sh_size;
+	}
+	return size;
+}
+
+/*
+ * System.map: whether @m (named as @f of @from) lies on the side of @s
+ * that @f lies of @me in @from. The linker keeps an object's functions
+ * in the order the compiler emitted them, which section and offset
+ * order in @from repeat.
+ */
+static bool in_order(const struct symbol *f, const struct symbol *me,
+		     const struct symbol *m, const struct symbol *s)
+{
+	bool before;
+
+	if (!f->sec || !me->sec || sec_is_text(f->sec) != sec_is_text(me->sec))
+		return false;
+	if (f->sec != me->sec)
+		before = f->sec->idx < me->sec->idx;
+	else
+		before = f->sym.st_value < me->sym.st_value;
+	return before ? m->sym.st_value < s->sym.st_value : m->sym.st_value > s->sym.st_value;
+}
+
+static uint64_t distance(const struct symbol *a, const struct symbol *b)
+{
+	uint64_t x = a->sym.st_value, y = b->sym.st_value;
+
+	return x > y ? x - y : y - x;
+}
+
+struct block_score {
+	size_t held;	/* symbols of @from in the block */
+	uint64_t near;	/* System.map: distance to the nearest other one */
+};
+
+/*
+ * How many of @from's local functions and objects the file block of @s
+ * holds; for a System.map, how many of all its defined ones lie near @s
+ * and in the order they have around @me, the symbol @s may be.
+ */
+static struct block_score block_score(const struct target_syms *t, const struct elf_obj *from,
+				      const struct symbol *me, const struct symbol *s)
+{
+	struct block_score b = { .held = 1, .near = UINT64_MAX };
+	uint64_t span = t->from_map ? alloc_size(from) : 0;
+	size_t i;
 
 	for (i = 1; i < from->nr_syms; i++) {
 		struct symbol *f = from->syms[i], *m;
+		bool held = false;
 
-		if (f->bind != STB_LOCAL || (f->type != STT_FUNC && f->type != STT_OBJECT))
+		if (f->type != STT_FUNC && f->type != STT_OBJECT)
+			continue;
+		/* By address, @from's globals place its block best: their names are unique. */
+		if (t->from_map ? !f->sec : f->bind != STB_LOCAL)
+			continue;
+		if (t->from_map && f == me)
 			continue;
 		for (m = elf_find_symbol(t->elf, f->name); m; m = elf_next_symbol_named(m)) {
-			if (t->file_of[m->idx] == file) {
-				score++;
-				break;
-			}
+			if (!in_block(t, m, s, span))
+				continue;
+			if (t->from_map && !in_order(f, me, m, s))
+				continue;
+			held = true;
+			if (t->from_map && distance(m, s) < b.near)
+				b.near = distance(m, s);
 		}
+		b.held += held;
 	}
-	return score;
+	return b;
+}
+
+/* Small objects' blocks overlap in a System.map: then the nearest wins. */
+static int cmp_score(struct block_score a, struct block_score b)
+{
+	if (a.held != b.held)
+		return a.held > b.held ? 1 : -1;
+	if (a.near != b.near)
+		return a.near < b.near ? 1 : -1;
+	return 0;
 }
 
 /*
@@ -147,26 +332,26 @@ static size_t block_score(const struct target_syms *t, const struct elf_obj *fro
  * with @by_file, only those of a file of @from's name take part.
  */
 static struct symbol *best_block(const struct target_syms *t, const struct elf_obj *from,
-				 const struct candidates *c, bool by_file)
+				 const struct symbol *me, const struct candidates *c, bool by_file)
 {
+	struct block_score best_score = { 0 }, score;
 	struct symbol *best = NULL;
-	size_t i, best_score = 0, ties = 0;
+	size_t i, ties = 0;
 
 	for (i = 0; i < c->n; i++) {
 		struct symbol *s = c->v[i];
-		size_t score;
 
 		if (s->bind != STB_LOCAL)
 			continue;
 		if (by_file && (!from->file_name || !t->file_of[s->idx] ||
 				strcmp(from->file_name, t->file_of[s->idx])))
 			continue;
-		score = block_score(t, from, s) + 1;
-		if (score > best_score) {
+		score = block_score(t, from, me, s);
+		if (!best || cmp_score(score, best_score) > 0) {
 			best = s;
 			best_score = score;
 			ties = 0;
-		} else if (score == best_score) {
+		} else if (!cmp_score(score, best_score)) {
 			ties++;
 		}
 	}
@@ -189,9 +374,9 @@ static struct symbol *pick(const struct target_syms *t, const struct elf_obj *fr
 		}
 		return NULL;
 	}
-	best = best_block(t, from, c, true);
+	best = best_block(t, from, sym, c, true);
 	/* Built under another name (a renamed file, a test): the symbols decide. */
-	return best ? best : best_block(t, from, c, false);
+	return best ? best : best_block(t, from, sym, c, false);
 }
 
 static void report_candidates(const struct target_syms *t, const struct symbol *sym,

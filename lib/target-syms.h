@@ -5,7 +5,8 @@
  * livepatch core will count for a symbol: klp_find_object_symbol()
  * counts every kallsyms entry of the name, in kallsyms order, which is
  * address order for vmlinux (scripts/kallsyms sorts it) and
- * symbol-table order for a module.
+ * symbol-table order for a module. A vmlinux target may also be given
+ * as its System.map, all a distribution ships of it.
  */
 #ifndef KLP_TARGET_SYMS_H
 #define KLP_TARGET_SYMS_H
@@ -18,9 +19,11 @@ struct target_syms {
 	struct elf_obj *elf;
 	bool owned;		/* loaded here, freed by target_free() */
 	bool by_address;	/* vmlinux: kallsyms is sorted by address */
+	bool from_map;		/* read from a System.map: no file symbols */
 	const char **file_of;	/* per symbol index: its STT_FILE name */
 };
 
+/* An ELF vmlinux or module, or a System.map (told apart by the ELF magic). */
 struct target_syms *target_load(const char *path);
 struct target_syms *target_from_obj(struct elf_obj *obj);
 void target_free(struct target_syms *t);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config libelf-dev libxxhash-dev libjson-c-dev jq
-	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev
+	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
 )
 

@@ -146,6 +146,12 @@ compile_case() {
 		fi
 		ld -r -o "$work/symbols.o" "${objs[@]}" >> "$work/compile.log" 2>&1 || return 1
 	fi
+	if [ -f "$cdir/system-map" ]; then
+		# What a distribution ships of vmlinux: nm -n of the linked image.
+		ld -e 0 --unresolved-symbols=ignore-all -o "$work/symbols.elf" "${objs[@]}" \
+			>> "$work/compile.log" 2>&1 || return 1
+		nm -n "$work/symbols.elf" > "$work/System.map" || return 1
+	fi
 	cd "$work"
 }
 
@@ -332,7 +338,11 @@ run_case() {
 		read -r -a args <<< "$line"
 	fi
 	[ ! -f "$cdir/Module.symvers" ] || args+=(--symvers "$cdir/Module.symvers")
-	[ ! -f "$work/symbols.o" ] || args+=(--symbols "$work/symbols.o")
+	if [ -f "$cdir/system-map" ]; then
+		args+=(--symbols "$work/System.map")
+	elif [ -f "$work/symbols.o" ]; then
+		args+=(--symbols "$work/symbols.o")
+	fi
 
 	printf -v line '%q ' "$cdo" ${args[@]+"${args[@]}"} \
 		"$work/orig.o" "$work/patched.o" "$work/out.o"

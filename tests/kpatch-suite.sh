@@ -3,7 +3,9 @@
 #
 # The klp-build suite: real patches against the 6.1 test kernel, each
 # built with klp-build and proven in the VM.
-#   tests/kpatch-suite.sh BUILD_DIR [CASE...]
+#   tests/kpatch-suite.sh [--distro] BUILD_DIR [CASE...]
+# With --distro, against Debian's stock image instead (klp-build
+# --distro), booting that image's own vmlinuz.
 #
 # A case is a directory test-fixtures/kpatches/NN-name/ with
 #   1.patch [2.patch ...]  built in order into /test/livepatch-kNN_<i>.ko
@@ -16,6 +18,11 @@
 #   files                  tree-relative paths also copied to /test/
 set -euo pipefail
 
+distro=0
+if [ "${1:-}" = --distro ]; then
+	distro=1
+	shift
+fi
 build=$(cd "$1" && pwd)
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +36,8 @@ trap 'rm -rf "$scratch"' EXIT
 vm_jobs=${KLP_VM_JOBS:-2}
 vm_pids=()
 vm_cases=()
+# What klp-build builds against, and the kernel the VM boots.
+build_for=() kernel=''
 
 case_id() {
 	local base
@@ -73,7 +82,7 @@ build_case() {
 		args=()
 		[ -f "$dir/$i.args" ] && read -ra args < "$dir/$i.args"
 		rc=0
-		"$klp_build" -s "$tree" -o "$out" -n "${id}_$i" "${args[@]}" "$p" \
+		"$klp_build" "${build_for[@]}" -o "$out" -n "${id}_$i" "${args[@]}" "$p" \
 			> "$out/$i.stdout" 2> "$out/$i.stderr" || rc=$?
 		why=$(check_expect "$dir/$i.expect" "$rc" "$out/$i.stdout" "$out/$i.stderr")
 		if [ -n "$why" ]; then
@@ -102,7 +111,7 @@ vm_start() {
 	local dir=$1 name args
 	name=$(basename "$dir")
 	mapfile -t args < <(vm_args "$dir")
-	"$top/testbed/run-vm.sh" --kernel "$tree" --log "$scratch/$name.console.log" \
+	"$top/testbed/run-vm.sh" --kernel "$kernel" --log "$scratch/$name.console.log" \
 		"${args[@]}" "$dir/check.sh" > "$scratch/$name.vm.out" 2>&1 &
 	vm_pids+=("$!")
 	vm_cases+=("$name")
@@ -132,6 +141,9 @@ run_case() {
 		t_fail "kpatch/$name" "$why"
 		return
 	fi
+	# klp-build --distro names the image it built for.
+	[ -n "$kernel" ] || kernel=$(cat "$scratch/$(case_id "$dir")"/*.stderr |
+		sed -n 's/^klp-build: *target kernel: //p' | head -n 1)
 	if [ ! -f "$dir/check.sh" ]; then
 		t_pass "kpatch/$name"
 		return
@@ -142,7 +154,13 @@ run_case() {
 
 main() {
 	local dir cases=()
-	tree=$("$top/testbed/build-kernel.sh")
+	if [ "$distro" = 1 ]; then
+		build_for=(--distro)
+	else
+		tree=$("$top/testbed/build-kernel.sh")
+		build_for=(-s "$tree")
+		kernel=$tree
+	fi
 	logs=${KLP_CACHE_DIR:-$top/.cache}/kpatch-logs
 	export KLP_TOOLS_DIR=$build
 	# Refused builds keep their scratch directory (the user's log): here, in ours.

@@ -24,4 +24,5 @@ step() {
 step build make -s all
 step check-sanitized make -s check SANITIZE=1
 step check-kernel make -s check-kernel
+step check-distro make -s check-distro
 tests/summary.sh "$KLP_RESULTS"

@@ -1,0 +1,262 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2034,SC2154 # klp-build's variables, read and set here
+#
+# klp-build --distro: a livepatch for Debian's stock linux-image-6.1.0-N-amd64
+# without building that kernel. Sourced by klp-build.
+#
+# What Debian ships stands in for a built tree: linux-source-6.1 (the
+# source, Debian's patches applied), the headers package (the exact
+# .config, Module.symvers and a kbuild tree to build modules against),
+# the image package (the stock modules, vmlinuz) and the System.map of
+# its -dbg package (the image's own is a stub). The
+# source is prepared once per release (config, modules_prepare, objtool)
+# in a cache; each run compiles only the files the patch touches.
+
+# Set by distro_prepare (with distro_release, which --release may set).
+distro_image='' distro_cc=''
+
+distro_cache_root() {
+	printf '%s/distro' "${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}"
+}
+
+# The linux-source-6.1 version, installing it when missing.
+distro_source_version() {
+	if ! dpkg-query -W -f='${Status}' linux-source-6.1 2> /dev/null | grep -q 'ok installed'; then
+		distro_apt_install linux-source-6.1
+	fi
+	dpkg-query -W -f='${Version}' linux-source-6.1
+}
+
+distro_apt_install() {
+	[ "$(id -u)" = 0 ] ||
+		die "$EXIT_USAGE" "$* is not installed; run: sudo apt-get install $*"
+	msg "       installing $* (apt-get)"
+	DEBIAN_FRONTEND=noninteractive run apt-get install -y --no-install-recommends "$@" ||
+		die "$EXIT_BUILD" "apt-get install $* failed (see the log); run apt-get update and retry"
+}
+
+# The N of linux-image-6.1.0-N-amd64 built from source version $1: an
+# installed headers package of that version, or else apt's newest.
+distro_find_release() {
+	local ver=$1 pkg rel
+	while read -r pkg rel; do
+		[ "$rel" = "$ver" ] && { printf '%s\n' "${pkg#linux-headers-}"; return; }
+	done < <(dpkg-query -W -f='${Package} ${Version}\n' 'linux-headers-6.1.0-*-amd64' 2> /dev/null |
+		sort -t- -k4,4nr)
+	while read -r pkg _; do
+		rel=${pkg#linux-image-}
+		rel=${rel%-unsigned}
+		# Newest ABI first: only it can be of the newest source version.
+		if apt-cache madison "$pkg" | awk -v v="$ver" '$3 == v { f = 1 } END { exit !f }'; then
+			printf '%s\n' "$rel"
+			return
+		fi
+	done < <(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' |
+		sort -t- -k4,4nr)
+	die "$EXIT_USAGE" "no linux-image-6.1.0-N-amd64 of version $ver (the linux-source-6.1 version) is known to apt; run apt-get update, or install the linux-source-6.1 of the kernel you run"
+}
+
+# The headers package of the release, of the source's version.
+distro_headers() {
+	local rel=$1 ver=$2 have
+	have=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2> /dev/null || true)
+	[ -n "$have" ] || { distro_apt_install "linux-headers-$rel=$ver"; have=$ver; }
+	[ "$have" = "$ver" ] ||
+		die "$EXIT_USAGE" "linux-headers-$rel is $have but linux-source-6.1 is $ver; install the same version of both"
+	[ -f "/usr/src/linux-headers-$rel/Module.symvers" ] ||
+		die "$EXIT_USAGE" "/usr/src/linux-headers-$rel/Module.symvers is missing; reinstall linux-headers-$rel"
+}
+
+# vmlinuz, config and modules: from / when that kernel is installed,
+# else from the -unsigned image package unpacked in the cache.
+distro_image_dir() {
+	local rel=$1 ver=$2 dir=$3
+	if [ -f "/boot/vmlinuz-$rel" ] && [ -f "/lib/modules/$rel/modules.order" ]; then
+		printf '/\n'
+		return
+	fi
+	if [ ! -f "$dir/image/.version" ] || [ "$(cat "$dir/image/.version")" != "$ver" ]; then
+		rm -rf "$dir/image"
+		distro_download "linux-image-$rel-unsigned" "$ver" "$dir/deb"
+		run dpkg-deb -x "$dir"/deb/*.deb "$dir/image" ||
+			die "$EXIT_BUILD" "dpkg-deb -x of linux-image-$rel-unsigned failed (see the log)"
+		rm -rf "$dir/deb"
+		printf '%s\n' "$ver" > "$dir/image/.version"
+	fi
+	printf '%s\n' "$dir/image"
+}
+
+distro_download() {
+	local pkg=$1 ver=$2 into=$3
+	msg "       fetching $pkg $ver (apt-get download)"
+	rm -rf "$into"
+	mkdir -p "$into"
+	(cd "$into" && run apt-get download "$pkg=$ver") ||
+		die "$EXIT_BUILD" "apt-get download $pkg=$ver failed (see the log); run apt-get update and retry"
+}
+
+# The image's /boot/System.map is a stub naming the -dbg package, which
+# has the real one first in its archive: only that member is unpacked.
+distro_system_map() {
+	local rel=$1 ver=$2 dir=$3 member=./usr/lib/debug/boot/System.map-$1
+	if [ -f "/usr/lib/debug/boot/System.map-$rel" ] &&
+		[ "$(dpkg-query -W -f='${Version}' "linux-image-$rel-dbg" 2> /dev/null)" = "$ver" ]; then
+		printf '%s\n' "/usr/lib/debug/boot/System.map-$rel"
+		return
+	fi
+	if [ ! -f "$dir/System.map.version" ] || [ "$(cat "$dir/System.map.version")" != "$ver" ]; then
+		distro_download "linux-image-$rel-dbg" "$ver" "$dir/deb"
+		rm -rf "$dir/dbg"
+		mkdir -p "$dir/dbg"
+		# tar stops at the member; dpkg-deb then fails on the closed pipe.
+		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb 2> /dev/null |
+			tar -x -C "$dir/dbg" --occurrence=1 "$member" || true
+		[ -s "$dir/dbg/$member" ] ||
+			die "$EXIT_BUILD" "linux-image-$rel-dbg has no $member"
+		mv "$dir/dbg/$member" "$dir/System.map-$rel"
+		rm -rf "$dir/deb" "$dir/dbg"
+		printf '%s\n' "$ver" > "$dir/System.map.version"
+	fi
+	printf '%s\n' "$dir/System.map-$rel"
+}
+
+# The compiler the image was built with must be the one here: objects
+# from another compiler would not match the image's code.
+distro_check_compiler() {
+	local hdr=$1 want have banner
+	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$hdr/.config")
+	distro_cc=${want%% *}
+	command -v "$distro_cc" > /dev/null ||
+		die "$EXIT_USAGE" "the image was built by \"$want\"; $distro_cc is not installed here (apt-get install ${distro_cc})"
+	have=$("$distro_cc" --version | head -n 1)
+	[ "$have" = "$want" ] ||
+		die "$EXIT_USAGE" "the image was built by \"$want\" but $distro_cc here is \"$have\"; install that gcc version (or build on a machine of the same Debian release)"
+	# The /proc/version banner names the compiler through compile.h.
+	banner=$(sed -n 's/^#define LINUX_COMPILER "\(.*\)"$/\1/p' "$hdr/include/generated/compile.h" 2> /dev/null || true)
+	[ -z "$banner" ] || [[ $banner == "$want,"* ]] ||
+		die "$EXIT_USAGE" "$hdr/include/generated/compile.h names compiler \"$banner\", not \"$want\"; the headers package does not match its config"
+	if [ "$(uname -r)" = "$distro_release" ] && ! grep -qF "$want" /proc/version; then
+		die "$EXIT_USAGE" "/proc/version does not name \"$want\": the running kernel is not the packaged $distro_release"
+	fi
+}
+
+distro_make() {
+	run nice make -C "$srcdir" KERNELRELEASE="$distro_release" CC="$distro_cc" "$@"
+}
+
+# The source with the image's config, prepared for single-object builds:
+# generated headers, objtool, modpost. Identical autoconf.h to the
+# headers package's is the proof that the config came out the same.
+distro_prepare_source() {
+	local dir=$1 ver=$2 hdr=$3 stamp want tmp
+	srcdir=$dir/src/linux-source-6.1
+	stamp=$dir/src/.prepared
+	want="$ver $distro_release $(md5sum < "$hdr/.config" | cut -d' ' -f1)"
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+	msg "       preparing the source for $distro_release once (untar, config, modules_prepare; a few minutes), log: $logfile"
+	rm -rf "$dir/src"
+	tmp=$dir/src.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	run tar -xf /usr/src/linux-source-6.1.tar.xz -C "$tmp" ||
+		die "$EXIT_BUILD" "unpacking /usr/src/linux-source-6.1.tar.xz failed"
+	mv "$tmp" "$dir/src"
+	cp "$hdr/.config" "$srcdir/.config"
+	distro_make olddefconfig || die "$EXIT_BUILD" "make olddefconfig failed (see the log)"
+	distro_make -j"$jobs" modules_prepare || die "$EXIT_BUILD" "make modules_prepare failed (see the log)"
+	cmp -s "$srcdir/include/generated/autoconf.h" "$hdr/include/generated/autoconf.h" ||
+		die "$EXIT_BUILD" "the prepared config differs from linux-headers-$distro_release's (diff $srcdir/include/generated/autoconf.h $hdr/include/generated/autoconf.h); a missing tool changed it (pahole: apt-get install dwarves)"
+	printf '%s\n' "$want" > "$stamp"
+}
+
+# Everything --distro needs, fetched and prepared; sets srcdir and the
+# files klp-build reads in place of a built tree's.
+distro_prepare() {
+	local ver dir hdr
+	[ -z "$srcdir" ] || die "$EXIT_USAGE" "--distro takes the source from linux-source-6.1: give no -s"
+	command -v dpkg-query > /dev/null || die "$EXIT_USAGE" "--distro needs a Debian system (dpkg, apt)"
+	ver=$(distro_source_version)
+	distro_release=${distro_release:-$(distro_find_release "$ver")}
+	[[ $distro_release =~ ^6\.1\.0-[0-9]+-amd64$ ]] ||
+		die "$EXIT_USAGE" "--release $distro_release: expected 6.1.0-N-amd64"
+	msg "       --distro: Debian $distro_release from linux-source-6.1 $ver"
+	distro_headers "$distro_release" "$ver"
+	hdr=/usr/src/linux-headers-$distro_release
+	distro_check_compiler "$hdr"
+	dir=$(distro_cache_root)/$distro_release
+	mkdir -p "$dir" || die "$EXIT_USAGE" "cannot create the cache $dir (set KLP_CACHE_DIR)"
+	# One klp-build at a time prepares and compiles in the shared source.
+	exec {distro_lock}> "$dir/.lock"
+	flock "$distro_lock"
+	distro_image=$(distro_image_dir "$distro_release" "$ver" "$dir")
+	distro_prepare_source "$dir" "$ver" "$hdr"
+	vmlinux_syms=$(distro_system_map "$distro_release" "$ver" "$dir")
+	symvers=$hdr/Module.symvers
+	kbuild_tree=$hdr
+	msg "       target kernel: $(target_kernel_image)"
+}
+
+# Compiles each touched C file with kbuild, which records its command
+# (.cmd) for the fast path. The prepared source is never patched (the
+# patched files go to the overlay), so an object built by an earlier run
+# is still right.
+distro_build_objects() {
+	local f obj
+	while IFS= read -r f; do
+		case $f in
+		*.h) die "$EXIT_REFUSED" "$f: with --distro only the C files the patch touches are compiled, so a header change would miss the other files that include it: patch the functions in the .c files instead" ;;
+		*.c) ;;
+		*) continue ;;
+		esac
+		obj=${f%.c}.o
+		[ -f "$srcdir/$(dirname "$obj")/.$(basename "$obj").cmd" ] && continue
+		if ! distro_make "$obj"; then
+			die "$EXIT_BUILD" "compiling $obj in the prepared source failed (see the log)"
+		fi
+	done < <(changed_files)
+}
+
+# The stock .ko of module $1 (KBUILD_MODNAME) that object $2 is part of.
+distro_module_of_object() {
+	local modname=$1 obj=$2 ko best=''
+	while IFS= read -r ko; do
+		ko=${ko#kernel/}
+		[ "$(basename "$ko" .ko | tr - _)" = "$modname" ] || continue
+		# Composite modules: the .ko's directory holds the object.
+		[[ $obj == "$(dirname "$ko")/"* ]] || [ -z "$best" ] || continue
+		best=$ko
+	done < "${distro_image%/}/lib/modules/$distro_release/modules.order"
+	[ -n "$best" ] && printf '%s\n' "${distro_image%/}/lib/modules/$distro_release/kernel/$best"
+}
+
+# The .klp.sym.OBJ.NAME,POS symbols of module $1, as "OBJ NAME POS".
+distro_klp_symbols() {
+	readelf -sW "$1" | awk '$8 ~ /^\.klp\.sym\./ {
+		s = substr($8, 10); obj = s; sub(/\..*/, "", obj)
+		s = substr(s, length(obj) + 2); pos = s; sub(/.*,/, "", pos); sub(/,[0-9]+$/, "", s)
+		print obj, s, pos }'
+}
+
+# How many vmlinux symbols System.map has of name $1.
+distro_map_count() {
+	awk -v s="$1" '$3 == s { n++ } END { print n + 0 }' "$vmlinux_syms"
+}
+
+# Checked again on the finished module, not trusted from the differ: each
+# patched vmlinux function and each klp symbol is in System.map, with a
+# position that names one symbol.
+distro_verify_module() {
+	local ko=$1 obj sym pos n
+	while read -r obj sym pos; do
+		[ "$obj" = vmlinux ] || continue
+		n=$(distro_map_count "$sym")
+		if [ "$n" -eq 0 ] || [ "$pos" -gt "$n" ] || { [ "$pos" -eq 0 ] && [ "$n" -gt 1 ]; }; then
+			die "$EXIT_BUILD" "$sym,$pos: $n symbol(s) of this name in $vmlinux_syms; the module would not load: report this with the log"
+		fi
+	done < <(distro_klp_symbols "$ko")
+	while read -r sym; do
+		[ "$(distro_map_count "$sym")" -gt 0 ] ||
+			die "$EXIT_BUILD" "patched function $sym is not in $vmlinux_syms: this image does not have it (inlined or configured out); patch its callers instead"
+	done < <(report_functions | awk '/^object: / { o = $2 } o == "vmlinux" && /^changed function: / { print $3 }')
+}

@@ -1,0 +1,1 @@
+../34-sympos-duplicate/patched.c
