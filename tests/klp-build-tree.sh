@@ -131,12 +131,43 @@ run_two_patches() {
 	[ -z "$kept" ] || rm -rf "$kept"
 }
 
+# A whole build with hostile names: the patch given relatively with a
+# leading dash, quotes and $(), the output directory likewise, a TMPDIR
+# kbuild cannot build under (klp-build falls back to /tmp). The module
+# lands where asked, nothing is executed, nothing is left behind.
+run_hostile_names() {
+	local dir="$scratch/h it's \$(touch pwned) \"q\"" out="-o dir \$(touch pwned)" rc=0 ko why=
+	local patch="-p dir/-x it's \$(touch pwned).patch"
+	mkdir -p "$dir/tmp" "$dir/-p dir"
+	cp "$good" "$dir/$patch"
+	(cd "$dir" && TMPDIR=$dir/tmp "$klp_build" -s "$tree" -o "$out" -- "$patch") \
+		> "$scratch/hostile.log" 2>&1 || rc=$?
+	ko="$dir/$out/livepatch--x_it_s___touch_pwned_.ko"
+	if [ "$rc" -ne 0 ]; then
+		why="exit $rc: $(tail -3 "$scratch/hostile.log")"
+	elif [ ! -f "$ko" ]; then
+		why="no $ko: $(tail -3 "$scratch/hostile.log")"
+	elif ! grep -q 'using /tmp' "$scratch/hostile.log"; then
+		why="no word of the unusable TMPDIR: $(head -3 "$scratch/hostile.log")"
+	elif [ -n "$(find "$scratch" "$tree" -maxdepth 3 -name pwned)" ]; then
+		why="a \$() in a name was executed"
+	elif [ -n "$(ls -A "$dir/tmp")" ]; then
+		why="left $(ls -A "$dir/tmp") in TMPDIR"
+	fi
+	if [ -n "$why" ]; then
+		t_fail klp-build-tree/hostile-names "$why"
+	else
+		check_tree hostile-names
+	fi
+}
+
 tree=$("$top/testbed/build-kernel.sh")
 snapshot > "$scratch/before"
 checksums > "$scratch/sums"
 run_success
 run_failure
 run_two_patches
+run_hostile_names
 for phase in 1 2 3 4 5; do
 	interrupt INT "$phase"
 	interrupt TERM "$phase"
