@@ -22,14 +22,15 @@ stat() {
 }
 
 # fuzz NAME HARNESS MAX_LEN SEED_DIR...: one run of HARNESS (settings in
-# the environment); a crash, leak, timeout or sanitizer report fails it.
+# the environment); a crash, leak, sanitizer report or an input taking
+# over 30 s (a hang: inputs take milliseconds) fails it.
 fuzz() {
 	local name=$1 harness=$2 max_len=$3 corpus log
 	shift 3
 	corpus=$build/fuzz/corpus/$name
 	log=$build/fuzz/$name.log
 	mkdir -p "$corpus" "$build/fuzz/artifacts"
-	if nice -n 10 "$build/fuzz/$harness" -max_total_time="$secs" -timeout=10 \
+	if nice -n 10 "$build/fuzz/$harness" -max_total_time="$secs" -timeout=30 \
 		-rss_limit_mb=2048 -max_len="$max_len" -close_fd_mask=3 \
 		-print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/$name-" \
 		"$corpus" "$@" > "$log" 2>&1; then
