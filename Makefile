@@ -2,7 +2,9 @@
 #
 # klp-build: make, make check, make check-kernel, make install, make demo.
 # `make SANITIZE=1 ...` builds and tests with AddressSanitizer and UBSan
-# in a separate build directory.
+# in a separate build directory. `make fuzz` builds the libFuzzer
+# harnesses of tests/fuzz/ with clang in build-fuzz/ and runs each for
+# FUZZ_SECONDS.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -10,7 +12,12 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 SANITIZE ?= 0
-ifeq ($(SANITIZE),1)
+FUZZ ?= 0
+ifeq ($(FUZZ),1)
+BUILD    ?= build-fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
@@ -65,7 +72,8 @@ MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-distro ci install clean demo bench shellcheck
+.PHONY: all check check-kernel check-distro ci install clean demo bench shellcheck \
+	check-valgrind fuzz fuzz-run
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -89,6 +97,31 @@ $(BUILD)/klp-manifest: $(MF_OBJS) $(BUILD)/libklpelf.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libklpelf.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# The harnesses link the tools' objects but their main() (entry.c).
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_UTIL    := $(BUILD)/obj/tests/fuzz/fuzz-util.o
+FUZZERS      := $(BUILD)/fuzz/fuzz-elf $(BUILD)/fuzz/fuzz-cdo \
+		$(BUILD)/fuzz/fuzz-klp-convert
+
+$(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += -Icreate-diff-object -Iklp-convert
+
+$(BUILD)/fuzz/fuzz-elf: $(BUILD)/obj/tests/fuzz/fuzz-elf.o $(FUZZ_UTIL) \
+		$(BUILD)/libklpelf.a
+$(BUILD)/fuzz/fuzz-cdo: $(BUILD)/obj/tests/fuzz/fuzz-cdo.o $(FUZZ_UTIL) \
+		$(filter-out %/entry.o,$(CDO_OBJS)) $(BUILD)/libklpelf.a
+$(BUILD)/fuzz/fuzz-klp-convert: $(BUILD)/obj/tests/fuzz/fuzz-klp-convert.o \
+		$(FUZZ_UTIL) $(filter-out %/entry.o,$(KC_OBJS)) $(BUILD)/libklpelf.a
+$(FUZZERS):
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz:
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-run
+
+fuzz-run: $(FUZZERS)
+	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 # Userspace tests: ELF model unit tests, differ fixtures, bad input,
 # shellcheck. Needs no kernel build.
@@ -126,7 +159,12 @@ install: all
 	install -m 644 testbed/vm-lib.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
+# The differ and klp-convert on the fixture and regression pairs under
+# valgrind memcheck (a plain build: valgrind does not run ASan binaries).
+check-valgrind: all
+	tests/valgrind.sh $(BUILD)
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d) $(MF_OBJS:.o=.d)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * create-diff-object: the pipeline's shared state. One file per stage:
- *   main.c       options, loading, the exit-code contract
+ *   main.c       options, loading, the exit-code contract (cdo_main)
+ *   entry.c      main(): cdo_main, which the fuzz harnesses call too
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
  *   target.c     what a relocation points at, and whether two are equal
  *   compare.c    SAME / CHANGED / NEW for functions and data
@@ -92,6 +93,9 @@ struct target {
 	int64_t off;
 	int64_t sec_off;	/* the addend as an offset in sec, for copies of it */
 };
+
+/* main.c: the command, argv as main() gets it; returns the exit code. */
+int cdo_main(int argc, char **argv);
 
 /* correlate.c */
 void correlate(struct cdo *c);

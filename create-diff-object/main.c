@@ -78,6 +78,7 @@ static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
 	};
 	int opt;
 
+	optind = 0;
 	o->objname = "vmlinux";
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -267,7 +268,8 @@ static void cleanup(struct cdo *c)
 	free(c->sizes);
 }
 
-int main(int argc, char **argv)
+/* The whole command, callable again in one process (the fuzz harnesses). */
+int cdo_main(int argc, char **argv)
 {
 	struct cdo c = { 0 };
 	struct options o = { 0 };

@@ -183,7 +183,9 @@ void index_references(struct elf_obj *obj)
 			struct target t;
 
 			resolve_target(rela->base, &rela->relocs[k], &t);
-			if (t.kind == TARGET_SECTION && t.off >= 0)
+			/* Only a place inside the section starts a piece of it. */
+			if (t.kind == TARGET_SECTION && t.off >= 0 &&
+			    (uint64_t)t.off < t.sec->size)
 				add_ref_offset(t.sec, t.off, &caps[t.sec->idx]);
 		}
 	}

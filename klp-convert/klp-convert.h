@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * klp-convert: livepatch relocations for a linked livepatch module.
- *   main.c      options and the two modes
+ *   main.c      options and the two modes (kc_main)
+ *   entry.c     main(): kc_main, which the fuzz harnesses call too
  *   finalize.c  --finalize: the records create-diff-object left
  *   convert.c   undefined symbols of a hand-written livepatch module
  */
@@ -24,6 +25,9 @@ struct convert {
 	struct symvers *symvers;
 	int converted;
 };
+
+/* main.c: the command, argv as main() gets it; returns the exit code. */
+int kc_main(int argc, char **argv);
 
 int finalize_records(struct convert *cv);
 int convert_undefined(struct convert *cv);

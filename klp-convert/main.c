@@ -55,6 +55,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int opt;
 
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': o->symbols = optarg; break;
@@ -140,7 +141,8 @@ static int run(struct convert *cv, struct options *o)
 	return elf_write(cv->obj, o->out) ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+/* The whole command, callable again in one process (the fuzz harnesses). */
+int kc_main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct convert cv = { 0 };

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #define CORRUPT "the object is corrupt or truncated; rebuild it"
+#define MAX_SECTION_ALIGN (2UL << 20)
 
 static const char *elf_errstr(void)
 {
@@ -86,6 +87,22 @@ static int read_section_data(struct elf_obj *obj, struct section *sec,
 	return 0;
 }
 
+/*
+ * ELF wants a power of two; the writer pads the file to each section's
+ * alignment, so an absurd one would have it write gigabytes. No kernel
+ * object aligns beyond a 2 MiB huge page.
+ */
+static int check_align(struct elf_obj *obj, const struct section *sec)
+{
+	uint64_t align = sec->sh.sh_addralign;
+
+	if (align <= MAX_SECTION_ALIGN && !(align & (align - 1)))
+		return 0;
+	err_msg(obj->path, "elf_load: section %s has alignment %llu (not a power of two up to %lu); %s",
+		sec->name, (unsigned long long)align, MAX_SECTION_ALIGN, CORRUPT);
+	return -1;
+}
+
 static int read_sections(struct elf_obj *obj, unsigned int flags, off_t file_size)
 {
 	size_t nr, shstrndx, i;
@@ -122,6 +139,8 @@ static int read_sections(struct elf_obj *obj, unsigned int flags, off_t file_siz
 		}
 		sec->name = xstrdup(name);
 		hash_add(&obj->sec_by_name, &sec->name_node, hash_str(sec->name));
+		if (check_align(obj, sec))
+			return -1;
 		if (sec->sh.sh_type == SHT_SYMTAB) {
 			if (obj->symtab) {
 				err_msg(obj->path, "elf_load: more than one symbol table; %s", CORRUPT);

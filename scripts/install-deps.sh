@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Installs the Debian 12 packages the build and the tests need, only those missing.
+# clang-14 builds the fuzz harnesses; libclang-rt-14-dev has its libFuzzer runtime.
 set -euo pipefail
 
 packages=(
 	build-essential pkg-config libelf-dev libxxhash-dev libjson-c-dev jq
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
+	clang-14 libclang-rt-14-dev valgrind
 )
 
 missing=()

@@ -118,6 +118,28 @@ run_tests() {
 		"$repo/tests/klp-reload.sh" "$build"
 		"$repo/tests/kernel-selftests.sh" "$build"
 	fi
+	run_stress "$build"
+}
+
+# Many cycles, a chain of replacements, patching under load: three VMs
+# with the ten modules tests/stress-modules.sh has klp-build make.
+run_stress() {
+	local ko i files=()
+	ko=$(mktemp -d)
+	if "$repo/tests/stress-modules.sh" "$1" "$ko"; then
+		for i in $(seq 10); do
+			files+=(--file "$ko/livepatch-stress_$i.ko")
+		done
+		# One CPU: no idle task of another CPU to wait for, so each
+		# transition ends at once instead of at the kernel's 1 s retry.
+		vm_test_start testbed/stress-cycles-50 "$here/tests/stress-cycles.sh" --cpus 1 \
+			"${files[@]:0:2}"
+		vm_test_start testbed/stress-replace-chain-10 "$here/tests/stress-replace.sh" \
+			"${files[@]}"
+		vm_test_start testbed/stress-under-load "$here/tests/stress-load.sh" "${files[@]:0:4}"
+		vm_test_collect
+	fi
+	rm -rf "$ko"
 }
 
 main() {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run-vm.sh --kernel PATH [--file SRC[:DEST]]... [--timeout SECONDS]
-#           [--log FILE] [--mem MB] [--allow-console ERE]... SCRIPT
+#           [--log FILE] [--mem MB] [--cpus N] [--allow-console ERE]... SCRIPT
 #
 # Boots PATH (a kernel tree, whose arch/x86/boot/bzImage is used, or a
 # bzImage/vmlinuz file) in qemu (TCG) with a busybox initramfs that runs
@@ -54,6 +54,11 @@ parse_args() {
 		--log) log=${2:?}; shift 2 ;;
 		--mem) mem=${2:?}; shift 2 ;;
 		--allow-console) allowed+=(-e "${2:?}"); shift 2 ;;
+		--cpus)
+			[[ ${2:-} =~ ^[1-8]$ ]] || die "--cpus wants 1 to 8, got ${2:-nothing}"
+			smp="$2,sockets=$2,cores=1,threads=1"
+			shift 2
+			;;
 		-h | --help) usage ;;
 		-*) say "unknown option $1"; usage ;;
 		*) [ -z "$script" ] || usage; script=$1; shift ;;

@@ -52,12 +52,12 @@ expect() {
 	local name=$1 want=$2 pattern=$3 rc=0 err
 	shift 3
 	rm -f "$scratch/out.o"
-	"$cdo" "$@" > "$scratch/stdout" 2> "$scratch/stderr" || rc=$?
+	${klp_wrap[@]+"${klp_wrap[@]}"} "$cdo" "$@" > "$scratch/stdout" 2> "$scratch/stderr" || rc=$?
 	err=$(cat "$scratch/stderr")
 	if [ "$rc" -ne "$want" ]; then
 		t_fail "bad-input/$name" "exit $rc, want $want: $err"
-	elif grep -q 'Sanitizer\|runtime error' "$scratch/stderr"; then
-		t_fail "bad-input/$name" "sanitizer report: $err"
+	elif grep -qE "$klp_bad_report" "$scratch/stderr"; then
+		t_fail "bad-input/$name" "memory error or leak: $err"
 	elif ! grep -qE "$pattern" "$scratch/stderr"; then
 		t_fail "bad-input/$name" "stderr does not match /$pattern/: $err"
 	elif [ -e "$scratch/out.o" ]; then

@@ -347,10 +347,13 @@ run_case() {
 	printf -v line '%q ' "$cdo" ${args[@]+"${args[@]}"} \
 		"$work/orig.o" "$work/patched.o" "$work/out.o"
 	printf '%s\n' "${line% }" > "$work/cmdline"
-	timeout -k 5 "$timeout_s" "$cdo" ${args[@]+"${args[@]}"} \
+	timeout -k 5 "$timeout_s" ${klp_wrap[@]+"${klp_wrap[@]}"} "$cdo" ${args[@]+"${args[@]}"} \
 		"$work/orig.o" "$work/patched.o" "$work/out.o" \
 		> "$work/stdout" 2> "$work/stderr" < /dev/null || rc=$?
 	echo "$rc" > "$work/rc"
+	if grep -qE "$klp_bad_report" "$work/stderr"; then
+		note "memory error or leak reported: $(grep -m 3 -E "$klp_bad_report" "$work/stderr" | tr '\n' ' ')"
+	fi
 	if [ "$rc" -eq 124 ]; then
 		note "timed out after ${timeout_s}s"
 	elif [ "$rc" -ge 128 ]; then

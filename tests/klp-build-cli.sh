@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # klp-build's command line, without a kernel: usage errors and bad input
 # give their documented exit codes and a message, also for file names
-# with spaces, quotes, $() and leading dashes.
+# and directories with spaces, quotes, $(), = and leading dashes.
 #   tests/klp-build-cli.sh BUILD_DIR
 set -euo pipefail
 
@@ -77,6 +77,19 @@ expect build-file 5 'only C sources and headers' -s "$t" "$scratch/makefile.patc
 expect hostile-name 4 'does not apply to' -s "$t" "$hostile"
 expect leading-dash 4 'does not apply to' -s "$t" -- "$scratch/-dash.patch"
 expect relative-leading-dash 4 'does not apply to' -s "$t" -- ./-dash.patch
+expect bare-leading-dash 4 'does not apply to' -s "$t" -- -dash.patch
+expect hostile-output-dir 4 'does not apply to' -s "$t" -o "-o dir \$(touch pwned) it's \"q\"" \
+	-- "$hostile"
+# awk takes an operand NAME=VALUE for an assignment, not a file.
+printf -- '--- a/fs/a.c\n+++ b/fs/a.c\n@@ -1 +1 @@\n-int x;\n+int y;\n' > "$scratch/v=1 \$(touch pwned).patch"
+cp -r "$t" "$scratch/built"
+: > "$scratch/built/vmlinux"
+: > "$scratch/built/Module.symvers"
+expect equals-in-name 3 'fs/a.c is not built with this .config' -s "$scratch/built" "v=1 \$(touch pwned).patch"
+mkdir -p "$scratch/tree it's"
+fake_tree "$scratch/tree it's"
+expect tree-path-with-quote 2 'kbuild cannot build a tree whose path has spaces' \
+	-s "$scratch/tree it's" "$scratch/stale.patch"
 # Installed, klp-build finds run-vm.sh for --test under PREFIX/share/klp-build:
 # with it the run gets as far as applying the patch, without it exit 6.
 if make -s -C "$top" install DESTDIR="$scratch/inst" PREFIX=/usr BUILD="$build" > "$scratch/install.log" 2>&1; then

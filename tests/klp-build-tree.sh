@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # klp-build never changes the user's tree: after a success, a failure,
-# and a SIGINT in each phase, every file of the tree has the size, mtime,
-# ctime and mode it had, no file came or went, and an interrupted run
-# leaves no scratch directory behind.
+# and a SIGINT or SIGTERM in each phase, every file of the tree has the
+# size, mtime, ctime and mode it had, no file came or went, the files a
+# patch reaches have their contents, and an interrupted run leaves
+# nothing in TMPDIR or the output directory and no process running.
 #   tests/klp-build-tree.sh BUILD_DIR
 set -euo pipefail
 
@@ -54,30 +55,62 @@ run_failure() {
 	fi
 }
 
-# interrupt PHASE: Ctrl-C as soon as klp-build announces phase PHASE.
-# As a terminal does, SIGINT goes to the whole process group (compilers,
-# make); job control gives klp-build a group of its own, without which a
-# background job would start with SIGINT ignored.
+# The contents of the files the test patches could reach, and of the
+# build's results: with the snapshot's ctimes (which no write can put
+# back), proof that the tree is byte for byte what it was.
+checksums() {
+	(cd "$tree" && find fs/proc include/generated include/config -type f \
+		-print0 | sort -z | xargs -0 md5sum && md5sum .config Makefile vmlinux Module.symvers)
+}
+
+# leftovers TMP OUT: what an interrupted run left: files in its TMPDIR,
+# a module or temporary file in its output directory, a process still
+# running from its scratch directory.
+leftovers() {
+	local tmp=$1 out=$2 stray
+	stray=$(pgrep -af -- "$tmp/" || true)
+	[ -z "$(ls -A "$tmp")" ] || echo "left $(ls -A "$tmp") in TMPDIR"
+	[ ! -d "$out" ] || [ -z "$(ls -A "$out")" ] || echo "left $(ls -A "$out") in the output directory"
+	[ -z "$stray" ] || echo "left processes running: $stray"
+}
+
+# interrupt SIG PHASE: SIG as soon as klp-build announces phase PHASE.
+# SIGINT goes to the whole process group (compilers, make), as a
+# terminal's Ctrl-C does; job control gives klp-build a group of its own,
+# without which a background job would start with SIGINT ignored.
+# SIGTERM goes to klp-build alone, as kill(1) and timeout(1) send it:
+# its children must not outlive it, nor write after it cleaned up.
 interrupt() {
-	local n=$1 tmp=$scratch/tmp-$1 pid rc=0
+	local sig=$1 n=$2 tmp=$scratch/tmp-$1-$2 out=$scratch/out-$1-$2 pid rc=0 why
+	local log=$scratch/int-$1-$2.log
 	mkdir -p "$tmp"
 	set -m
-	TMPDIR=$tmp "$klp_build" -s "$tree" -o "$scratch/out-int" "$good" \
-		> /dev/null 2> "$scratch/int-$n.log" &
+	TMPDIR=$tmp "$klp_build" -s "$tree" -o "$out" "$good" > /dev/null 2> "$log" &
 	pid=$!
 	set +m
 	for _ in $(seq 600); do
-		grep -q "\[$n/5\]" "$scratch/int-$n.log" && break
+		grep -q "\[$n/5\]" "$log" && break
 		sleep 0.02
 	done
-	kill -INT -- "-$pid" 2> /dev/null || true
-	wait "$pid" || rc=$?
-	if [ "$rc" -eq 0 ]; then
-		t_fail "klp-build-tree/sigint-phase-$n" "finished before the signal (at: $(tail -1 "$scratch/int-$n.log"))"
-	elif [ -n "$(ls -A "$tmp")" ]; then
-		t_fail "klp-build-tree/sigint-phase-$n" "left $(ls "$tmp") in TMPDIR"
+	if [ "$sig" = INT ]; then
+		kill -INT -- "-$pid" 2> /dev/null || true
 	else
-		check_tree "sigint-phase-$n"
+		kill -TERM "$pid" 2> /dev/null || true
+	fi
+	wait "$pid" || rc=$?
+	# Whatever klp-build failed to stop would write now.
+	sleep 1
+	why=$(leftovers "$tmp" "$out")
+	if [ "$rc" -eq 0 ]; then
+		t_fail "klp-build-tree/sig$sig-phase-$n" "finished before the signal (at: $(tail -1 "$log"))"
+	elif [ "$rc" -ne $((128 + $(kill -l "$sig"))) ]; then
+		t_fail "klp-build-tree/sig$sig-phase-$n" "exit $rc, want $((128 + $(kill -l "$sig"))): $(tail -2 "$log")"
+	elif [ -n "$why" ]; then
+		t_fail "klp-build-tree/sig$sig-phase-$n" "$why"
+	elif ! checksums | cmp -s - "$scratch/sums"; then
+		t_fail "klp-build-tree/sig$sig-phase-$n" "file contents changed: $(checksums | diff "$scratch/sums" - | head -3)"
+	else
+		check_tree "sig$sig-phase-$n"
 	fi
 }
 
@@ -98,11 +131,44 @@ run_two_patches() {
 	[ -z "$kept" ] || rm -rf "$kept"
 }
 
+# A whole build with hostile names: the patch given relatively with a
+# leading dash, quotes and $(), the output directory likewise, a TMPDIR
+# kbuild cannot build under (klp-build falls back to /tmp). The module
+# lands where asked, nothing is executed, nothing is left behind.
+run_hostile_names() {
+	local dir="$scratch/h it's \$(touch pwned) \"q\"" out="-o dir \$(touch pwned)" rc=0 ko why=
+	local patch="-p dir/-x it's \$(touch pwned).patch"
+	mkdir -p "$dir/tmp" "$dir/-p dir"
+	cp "$good" "$dir/$patch"
+	(cd "$dir" && TMPDIR=$dir/tmp "$klp_build" -s "$tree" -o "$out" -- "$patch") \
+		> "$scratch/hostile.log" 2>&1 || rc=$?
+	ko="$dir/$out/livepatch--x_it_s___touch_pwned_.ko"
+	if [ "$rc" -ne 0 ]; then
+		why="exit $rc: $(tail -3 "$scratch/hostile.log")"
+	elif [ ! -f "$ko" ]; then
+		why="no $ko: $(tail -3 "$scratch/hostile.log")"
+	elif ! grep -q 'using /tmp' "$scratch/hostile.log"; then
+		why="no word of the unusable TMPDIR: $(head -3 "$scratch/hostile.log")"
+	elif [ -n "$(find "$scratch" "$tree" -maxdepth 3 -name pwned)" ]; then
+		why="a \$() in a name was executed"
+	elif [ -n "$(ls -A "$dir/tmp")" ]; then
+		why="left $(ls -A "$dir/tmp") in TMPDIR"
+	fi
+	if [ -n "$why" ]; then
+		t_fail klp-build-tree/hostile-names "$why"
+	else
+		check_tree hostile-names
+	fi
+}
+
 tree=$("$top/testbed/build-kernel.sh")
 snapshot > "$scratch/before"
+checksums > "$scratch/sums"
 run_success
 run_failure
 run_two_patches
+run_hostile_names
 for phase in 1 2 3 4 5; do
-	interrupt "$phase"
+	interrupt INT "$phase"
+	interrupt TERM "$phase"
 done

@@ -6,6 +6,18 @@
 # "fail NAME"), so that a run of several suites (make ci) can print one
 # closing total, and each suite can still print its own.
 
+# KLP_VALGRIND=1 (make check-valgrind): the runners start the C tools
+# through $klp_wrap, valgrind memcheck, which makes a memory error or a
+# leak exit 99 with its report on stderr (lines starting ==PID==).
+# shellcheck disable=SC2034,SC2054 # for the suites that source this file; the commas are valgrind's
+klp_wrap=()
+if [ "${KLP_VALGRIND:-0}" = 1 ]; then
+	klp_wrap=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible
+		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
+fi
+# shellcheck disable=SC2034 # for the suites that source this file
+klp_bad_report='Sanitizer|runtime error|^==[0-9]+== '
+
 # The suite that makes the results file removes it after its summary.
 klp_results_owned=0
 if [ -z "${KLP_RESULTS:-}" ]; then

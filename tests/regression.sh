@@ -16,13 +16,13 @@ trap 'rm -rf "$scratch"' EXIT
 for dir in "$top"/test-fixtures/regression/*/; do
 	name=$(basename "$dir")
 	rc=0
-	"$build/create-diff-object" "$dir/orig.o" "$dir/patched.o" "$scratch/out.o" \
+	${klp_wrap[@]+"${klp_wrap[@]}"} "$build/create-diff-object" "$dir/orig.o" "$dir/patched.o" "$scratch/out.o" \
 		> "$scratch/out" 2> "$scratch/err" || rc=$?
 	want=$(sed -n 's/^exit //p' "$dir/expected")
 	got=$(grep -E '^(changed|new) function: ' "$scratch/out" | sort || true)
 	exp=$(grep -E '^(changed|new) function: ' "$dir/expected" | sort || true)
-	if grep -q 'Sanitizer\|runtime error' "$scratch/err"; then
-		t_fail "regression/$name" "sanitizer report: $(head -3 "$scratch/err")"
+	if grep -qE "$klp_bad_report" "$scratch/err"; then
+		t_fail "regression/$name" "memory error or leak: $(grep -m 5 -E "$klp_bad_report" "$scratch/err")"
 	elif [ "$rc" != "$want" ]; then
 		t_fail "regression/$name" "exit $rc, want $want: $(head -3 "$scratch/err")"
 	elif [ "$got" != "$exp" ]; then

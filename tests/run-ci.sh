@@ -23,6 +23,8 @@ step() {
 
 step build make -s all
 step check-sanitized make -s check SANITIZE=1
+step check-valgrind make -s check-valgrind
+step fuzz make -s fuzz FUZZ_SECONDS=10
 step check-kernel make -s check-kernel
 step check-distro make -s check-distro
 tests/summary.sh "$KLP_RESULTS"

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Apart from main.c so that the fuzz harnesses can link the rest. */
+#include "cdo.h"
+
+int main(int argc, char **argv)
+{
+	return cdo_main(argc, argv);
+}

@@ -1,0 +1,6 @@
+	.file "cpu2.c"
+	.text
+	.type print_cpu,@function
+print_cpu:
+	ret
+	.size print_cpu,1
