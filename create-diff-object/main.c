@@ -139,7 +139,22 @@ static int prepare(struct elf_obj *obj)
 	return 0;
 }
 
-/* Two builds of one file share functions; objects that share none are a mix-up. */
+static bool defines_function(const struct elf_obj *e)
+{
+	size_t i;
+
+	for (i = 1; i < e->nr_syms; i++) {
+		if (e->syms[i]->type == STT_FUNC && e->syms[i]->sec)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Two builds of one file share functions; objects that share none are a
+ * mix-up.  An original of data only (a table of exports) has none to
+ * share: there, the source file's name must match.
+ */
 static int check_pair(const struct cdo *c)
 {
 	size_t i, funcs = 0;
@@ -156,6 +171,9 @@ static int check_pair(const struct cdo *c)
 		}
 	}
 	if (!funcs)
+		return 0;
+	if (!defines_function(c->orig) && c->orig->file_name && c->patched->file_name &&
+	    !strcmp(c->orig->file_name, c->patched->file_name))
 		return 0;
 	err_msg(c->patched->path, "check_pair: shares no function with %s (built from %s and %s); pass two builds of the same source file",
 		c->orig->path, c->patched->file_name ? c->patched->file_name : "?",
