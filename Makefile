@@ -54,7 +54,7 @@ KC_OBJS  := $(KC_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel ci install clean demo bench shellcheck
+.PHONY: all check check-kernel sweep ci install clean demo bench shellcheck
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -84,6 +84,12 @@ check: all $(UNIT_TESTS)
 # Tests that boot the cached 6.1 kernel in qemu (builds it on first use).
 check-kernel: all
 	testbed/check-kernel.sh $(BUILD)
+
+# The perturbation sweep over every C object of the cached 6.1 tree
+# (tests/perturb-sweep.sh; check-kernel runs a sample).  SWEEP_KEEP=DIR
+# keeps the objects and reuses them on a rerun.
+sweep: all
+	nice -n 10 tests/perturb-sweep.sh -j 2 $(if $(SWEEP_KEEP),--keep $(SWEEP_KEEP)) $(BUILD)
 
 # The README's first command: a livepatch changing a running kernel.
 demo:
