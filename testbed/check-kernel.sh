@@ -99,6 +99,7 @@ run_tests() {
 	# klp-build end to end: the tree is never changed; real patches, each in the VM.
 	"$repo/tests/klp-build-tree.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"
+	"$repo/tests/entry-sizes-tree.sh" "$build"
 	# The differ on real objects with one new function: a sample of the sweep.
 	nice -n 10 "$repo/tests/perturb-sweep.sh" -j 2 "$build" --sample
 }

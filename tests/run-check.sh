@@ -15,6 +15,7 @@ cd "$top"
 "$top/tests/diff-fixtures.sh" "$build"
 "$top/tests/peer-kpatch.sh" "$build"
 "$top/tests/regression.sh" "$build"
+"$top/tests/entry-sizes.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary
