@@ -100,6 +100,7 @@ run_tests() {
 	"$repo/tests/klp-build-tree.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"
 	"$repo/tests/entry-sizes-tree.sh" "$build"
+	"$repo/tests/special-absent.sh"
 	# The differ on real objects with one new function: a sample of the sweep.
 	nice -n 10 "$repo/tests/perturb-sweep.sh" -j 2 "$build" --sample
 }

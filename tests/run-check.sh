@@ -16,6 +16,7 @@ cd "$top"
 "$top/tests/peer-kpatch.sh" "$build"
 "$top/tests/regression.sh" "$build"
 "$top/tests/entry-sizes.sh" "$build"
+"$top/tests/special-sections.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary
