@@ -28,6 +28,11 @@ LIBELF_LIBS   := $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
 ifeq ($(LIBELF_LIBS),)
 $(error libelf not found by pkg-config; install it with: apt-get install libelf-dev pkg-config (or run scripts/install-deps.sh))
 endif
+LIBDW_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdw 2>/dev/null)
+LIBDW_LIBS   := $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null)
+ifeq ($(LIBDW_LIBS),)
+$(error libdw not found by pkg-config; install it with: apt-get install libdw-dev (or run scripts/install-deps.sh))
+endif
 XXHASH_LIBS := $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null)
 ifeq ($(XXHASH_LIBS),)
 $(error libxxhash not found by pkg-config; install it with: apt-get install libxxhash-dev (or run scripts/install-deps.sh))
@@ -37,7 +42,7 @@ endif
 CFLAGS  ?= -O2 -g
 WARNFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	     -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS) \
 	     -D_GNU_SOURCE -Ilib -Isupport-templates -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
@@ -67,7 +72,7 @@ $(BUILD)/libklpelf.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(LIBS)
 
 $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

@@ -316,6 +316,7 @@ static void cleanup(struct cdo *c)
 
 	free_emit(c);
 	free_special(c);
+	close_source_lines();
 	target_free(c->target);
 	symvers_free(c->symvers);
 	elf_free(c->orig);

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential pkg-config libelf-dev libxxhash-dev
+	build-essential pkg-config libelf-dev libdw-dev libxxhash-dev
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck
 )

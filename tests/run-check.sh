@@ -17,6 +17,7 @@ cd "$top"
 "$top/tests/regression.sh" "$build"
 "$top/tests/entry-sizes.sh" "$build"
 "$top/tests/special-sections.sh" "$build"
+"$top/tests/debug-srcline.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary
