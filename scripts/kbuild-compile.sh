@@ -32,13 +32,14 @@ kbuild_compile() {
 	cc="${cc%% *} -ffunction-sections -fdata-sections -iquote $(dirname "$orig_src") ${cc#* }"
 	cc=${cc/" -c -o $obj "/" -c -o $out "}
 	cc=${cc/%" $orig_src"*/" $src"}
+	# set -e does not hold in a function called from an && list.
 	(
 		cd "$tree" || exit
-		eval "$cc"
+		eval "$cc" || exit
 		if [ -n "$objtool" ]; then
 			objtool=${objtool/%" $obj"*/" $out"}
-			eval "$objtool"
+			eval "$objtool" || exit
 		fi
-	)
+	) || { rm -f "$out" "$out.d"; return 1; }
 	rm -f "$out.d"
 }

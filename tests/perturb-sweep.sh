@@ -26,7 +26,9 @@ again=${PERTURB_AGAIN:-0}
 # variant SRC top|append OUT: SRC with one new global function.
 variant() {
 	local src=$1 where=$2 out=$3 fn
-	fn="int $new_fn(int x); int $new_fn(int x) { return x * 3 + 1; }"
+	# Guarded: a few sources include themselves (kernel/locking/qspinlock.c).
+	printf -v fn '#ifndef KLP_SWEEP_NEW_FN\n#define KLP_SWEEP_NEW_FN\n%s\n#endif' \
+		"int $new_fn(int x); int $new_fn(int x) { return x * 3 + 1; }"
 	{
 		[ "$where" = top ] && echo "$fn"
 		printf '#line 1 "%s"\n' "$src"
