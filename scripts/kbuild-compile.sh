@@ -29,9 +29,10 @@ kbuild_compile() {
 	orig_src=$(source_of "$obj")
 	dep="$(dirname "$obj")/.$(basename "$obj").d"
 	cc=${cc/"-Wp,-MMD,$dep"/"-Wp,-MMD,$out.d"}
-	cc="${cc%% *} -ffunction-sections -fdata-sections -iquote $(dirname "$orig_src") ${cc#* }"
+	cc="${cc%% *} -iquote $(dirname "$orig_src") ${cc#* }"
 	cc=${cc/" -c -o $obj "/" -c -o $out "}
-	cc=${cc/%" $orig_src"*/" $src"}
+	# Last, so that they win over a directory's -fno-function-sections (init/).
+	cc=${cc/%" $orig_src"*/" -ffunction-sections -fdata-sections $src"}
 	# set -e does not hold in a function called from an && list.
 	(
 		cd "$tree" || exit
