@@ -35,6 +35,11 @@ LIBELF_LIBS   := $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
 ifeq ($(LIBELF_LIBS),)
 $(error libelf not found by pkg-config; install it with: apt-get install libelf-dev pkg-config (or run scripts/install-deps.sh))
 endif
+LIBDW_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdw 2>/dev/null)
+LIBDW_LIBS   := $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null)
+ifeq ($(LIBDW_LIBS),)
+$(error libdw not found by pkg-config; install it with: apt-get install libdw-dev (or run scripts/install-deps.sh))
+endif
 XXHASH_LIBS := $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null)
 ifeq ($(XXHASH_LIBS),)
 $(error libxxhash not found by pkg-config; install it with: apt-get install libxxhash-dev (or run scripts/install-deps.sh))
@@ -53,7 +58,7 @@ endif
 CFLAGS  ?= -O2 -g
 WARNFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	     -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) $(JSONC_CFLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) $(JSONC_CFLAGS) $(LIBDW_CFLAGS) \
 	     -D_GNU_SOURCE -Ilib -Isupport-templates -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
@@ -72,8 +77,8 @@ MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-distro ci install clean demo bench shellcheck \
-	check-valgrind fuzz fuzz-run
+.PHONY: all check check-kernel check-distro sweep ci install clean demo bench \
+	shellcheck check-valgrind fuzz fuzz-run
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -86,7 +91,7 @@ $(BUILD)/libklpelf.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(LIBS)
 
 $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -135,6 +140,12 @@ check-kernel: all
 # klp-build --distro on Debian's stock image, proven on its own vmlinuz.
 check-distro: all
 	tests/check-distro.sh $(BUILD)
+
+# The perturbation sweep over every C object of the cached 6.1 tree
+# (tests/perturb-sweep.sh; check-kernel runs a sample).  SWEEP_KEEP=DIR
+# keeps the objects and reuses them on a rerun.
+sweep: all
+	nice -n 10 tests/perturb-sweep.sh -j 2 $(if $(SWEEP_KEEP),--keep $(SWEEP_KEEP)) $(BUILD)
 
 # The README's first command: a livepatch changing a running kernel.
 demo:

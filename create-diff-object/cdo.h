@@ -6,6 +6,7 @@
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
  *   target.c     what a relocation points at, and whether two are equal
  *   compare.c    SAME / CHANGED / NEW for functions and data
+ *   srcline.c    --debug's source lines, from DWARF (libdw)
  *   markers.c    what the author marked: ignored code, callbacks
  *   refuse.c     the changes a live patch cannot carry
  *   include.c    what the output needs: functions, data, strings
@@ -142,5 +143,9 @@ int emit(struct cdo *c);
 void free_emit(struct cdo *c);
 int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
 		uint64_t end, struct section *to, uint64_t to_start);
+
+/* srcline.c */
+const char *source_line(const char *path, const struct symbol *sym, uint64_t off);
+void close_source_lines(void);
 
 #endif

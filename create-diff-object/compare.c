@@ -242,8 +242,40 @@ static void compare_data(struct cdo *c)
 	}
 }
 
+/*
+ * Where two functions of different sizes start to differ, for --debug:
+ * the first differing byte or relocation place before the shorter's end.
+ */
+static int64_t resized_difference(const struct symbol *a, const struct symbol *b)
+{
+	const unsigned char *x = a->sec->data + a->sym.st_value;
+	const unsigned char *y = b->sec->data + b->sym.st_value;
+	uint64_t n = a->sym.st_size < b->sym.st_size ? a->sym.st_size : b->sym.st_size;
+	uint64_t i = 0;
+	struct reloc *ra, *rb;
+	size_t na, nb, k;
+
+	if (!a->sec->data || !b->sec->data)
+		return 0;
+	while (i < n && x[i] == y[i])
+		i++;
+	symbol_relocs(a, &ra, &na);
+	symbol_relocs(b, &rb, &nb);
+	for (k = 0; k < na && k < nb; k++) {
+		uint64_t oa = ra[k].offset - a->sym.st_value;
+		uint64_t ob = rb[k].offset - b->sym.st_value;
+
+		if (oa >= i && ob >= i)
+			break;
+		if (oa != ob || ra[k].type != rb[k].type)
+			return oa < ob ? oa : ob;
+	}
+	return i;
+}
+
 static void compare_function(struct symbol *p)
 {
+	const char *where;
 	int64_t diff;
 
 	if (!p->twin) {
@@ -253,9 +285,14 @@ static void compare_function(struct symbol *p)
 	diff = first_difference(p->twin, p, MAX_DEPTH);
 	p->status = diff < 0 ? DIFF_SAME : DIFF_CHANGED;
 	p->twin->status = p->status;
-	if (diff >= 0)
-		debug_msg("compare: %s changed, first difference at offset 0x%llx",
-			  p->name, (unsigned long long)diff);
+	if (diff < 0 || !debug_enabled)
+		return;
+	if (p->twin->sym.st_size != p->sym.st_size)
+		diff = resized_difference(p->twin, p);
+	where = source_line(p->obj->path, p, diff);
+	debug_msg("compare: %s changed, first difference at offset 0x%llx%s%s%s",
+		  p->name, (unsigned long long)diff, where ? " (" : "",
+		  where ? where : "", where ? ")" : "");
 }
 
 static void compare_functions(struct cdo *c)

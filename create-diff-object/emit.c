@@ -171,6 +171,16 @@ int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
 	return 0;
 }
 
+/*
+ * Tables of data the module loader finds by section name: a copy of a
+ * dynamic debug descriptor (a pr_debug whose text or line changed) must
+ * land in the module's __dyndbg, or dynamic debug never learns of it.
+ */
+static bool keeps_section_name(const struct section *sec)
+{
+	return !strcmp(sec->name, "__dyndbg");
+}
+
 static char *clone_section_name(const struct symbol *sym)
 {
 	const struct section *sec = sym->sec;
@@ -178,7 +188,7 @@ static char *clone_section_name(const struct symbol *sym)
 
 	/* The template finds callbacks by their section's name. */
 	if ((sec->nr_syms == 1 && sym->sym.st_value == 0 && sym->sym.st_size == sec->size) ||
-	    is_callback_section(sec))
+	    is_callback_section(sec) || keeps_section_name(sec))
 		return xstrdup(sec->name);
 	if (sec_is_text(sec))
 		prefix = ".text";

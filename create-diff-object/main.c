@@ -19,7 +19,7 @@
 #define VERSION "0.1"
 
 struct options {
-	const char *symbols, *symvers, *objname;
+	const char *symbols, *symvers, *objname, *probe;
 	const char *orig, *patched, *out;
 };
 
@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  --symvers FILE         Module.symvers: which symbols are exported\n"
 		"  --object NAME          vmlinux (default) or the module being patched\n"
 		"  --entry-size SEC=N     entry size of a special section (repeatable)\n"
+		"  --entry-sizes PROBE.o  entry sizes from klp-entry-sizes.c built for the kernel\n"
 		"  --debug                explain correlation and change decisions\n"
 		"  -h, --help             this help\n"
 		"  --version              the version\n"
@@ -44,6 +45,13 @@ static void usage(FILE *f)
 		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
 		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
 		"See create-diff-object(1).\n");
+}
+
+static void push_size(struct cdo *c, const char *name, size_t len, unsigned long n)
+{
+	c->sizes = xrealloc(c->sizes, (c->nr_sizes + 1) * sizeof(*c->sizes));
+	c->sizes[c->nr_sizes].name = strndup(name, len);
+	c->sizes[c->nr_sizes++].size = n;
 }
 
 static int add_entry_size(struct cdo *c, const char *arg)
@@ -58,9 +66,37 @@ static int add_entry_size(struct cdo *c, const char *arg)
 	n = strtoul(eq + 1, &end, 0);
 	if (errno || *end || n == 0 || n > 4096)
 		return -1;
-	c->sizes = xrealloc(c->sizes, (c->nr_sizes + 1) * sizeof(*c->sizes));
-	c->sizes[c->nr_sizes].name = strndup(arg, eq - arg);
-	c->sizes[c->nr_sizes++].size = n;
+	push_size(c, arg, eq - arg, n);
+	return 0;
+}
+
+#define PROBE_PREFIX "klp_entry_size."
+
+/*
+ * The probe object (support-templates/klp-entry-sizes.c compiled with the
+ * kernel's flags): symbol klp_entry_size.SEC is one entry of SEC long.
+ * Sizes given with --entry-size were pushed first and win.
+ */
+static int add_probe_sizes(struct cdo *c, const char *path)
+{
+	struct elf_obj *probe = elf_load(path, ELF_LOAD_RELOCATABLE | ELF_LOAD_SYMBOLS_ONLY);
+	size_t i, found = 0, len = strlen(PROBE_PREFIX);
+
+	if (!probe)
+		return -1;
+	for (i = 1; i < probe->nr_syms; i++) {
+		const struct symbol *s = probe->syms[i];
+
+		if (strncmp(s->name, PROBE_PREFIX, len) || !s->name[len] || !s->sym.st_size)
+			continue;
+		push_size(c, s->name + len, strlen(s->name + len), s->sym.st_size);
+		found++;
+	}
+	elf_free(probe);
+	if (!found) {
+		err_msg(path, "add_probe_sizes: no " PROBE_PREFIX "SECTION symbol; pass an object compiled from klp-entry-sizes.c");
+		return -1;
+	}
 	return 0;
 }
 
@@ -71,6 +107,7 @@ static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
 		{ "symvers", required_argument, NULL, 'v' },
 		{ "object", required_argument, NULL, 'o' },
 		{ "entry-size", required_argument, NULL, 'e' },
+		{ "entry-sizes", required_argument, NULL, 'E' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -85,6 +122,7 @@ static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
 		case 's': o->symbols = optarg; break;
 		case 'v': o->symvers = optarg; break;
 		case 'o': o->objname = optarg; break;
+		case 'E': o->probe = optarg; break;
 		case 'd': debug_enabled = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("create-diff-object %s\n", VERSION); exit(0);
@@ -140,7 +178,22 @@ static int prepare(struct elf_obj *obj)
 	return 0;
 }
 
-/* Two builds of one file share functions; objects that share none are a mix-up. */
+static bool defines_function(const struct elf_obj *e)
+{
+	size_t i;
+
+	for (i = 1; i < e->nr_syms; i++) {
+		if (e->syms[i]->type == STT_FUNC && e->syms[i]->sec)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Two builds of one file share functions; objects that share none are a
+ * mix-up.  An original of data only (a table of exports) has none to
+ * share: there, the source file's name must match.
+ */
 static int check_pair(const struct cdo *c)
 {
 	size_t i, funcs = 0;
@@ -158,6 +211,9 @@ static int check_pair(const struct cdo *c)
 	}
 	if (!funcs)
 		return 0;
+	if (!defines_function(c->orig) && c->orig->file_name && c->patched->file_name &&
+	    !strcmp(c->orig->file_name, c->patched->file_name))
+		return 0;
 	err_msg(c->patched->path, "check_pair: shares no function with %s (built from %s and %s); pass two builds of the same source file",
 		c->orig->path, c->patched->file_name ? c->patched->file_name : "?",
 		c->orig->file_name ? c->orig->file_name : "?");
@@ -166,6 +222,8 @@ static int check_pair(const struct cdo *c)
 
 static int load(struct cdo *c, const struct options *o)
 {
+	if (o->probe && add_probe_sizes(c, o->probe))
+		return -1;
 	c->orig = elf_load(o->orig, ELF_LOAD_RELOCATABLE);
 	if (!c->orig)
 		return -1;
@@ -259,6 +317,7 @@ static void cleanup(struct cdo *c)
 
 	free_emit(c);
 	free_special(c);
+	close_source_lines();
 	target_free(c->target);
 	symvers_free(c->symvers);
 	elf_free(c->orig);

@@ -108,7 +108,11 @@ static bool points_to_included(const struct section *sec, const struct reloc *r)
 	return t.kind == TARGET_SYMBOL && t.sym->type == STT_FUNC && t.sym->include;
 }
 
-/* An alloc table that is neither known nor named data, pointing into included code. */
+/*
+ * An alloc table that is neither known nor named data, pointing into
+ * included code.  .eh_frame (the vDSO's, built with unwind tables) is
+ * read by no kernel unwinder: it is left out of the output like debug info.
+ */
 static int check_unknown(struct cdo *c, struct section *sec)
 {
 	size_t i;
@@ -117,7 +121,7 @@ static int check_unknown(struct cdo *c, struct section *sec)
 	if (!sec_is_alloc(sec) || sec_is_text(sec) || sec->nr_syms || !sec->rela ||
 	    str_starts(sec->name, ".discard") || str_starts(sec->name, ".rodata") ||
 	    str_starts(sec->name, ".data") || str_starts(sec->name, ".bss") ||
-	    is_marker_section(sec))
+	    !strcmp(sec->name, ".eh_frame") || is_marker_section(sec))
 		return 0;
 	for (i = 0; i < sec->rela->nr_relocs; i++) {
 		if (points_to_included(sec, &sec->rela->relocs[i])) {

@@ -79,6 +79,10 @@ static struct symbol *named_at(const struct section *sec, int64_t off)
 }
 
 /*
+ * A place before a section's start is a biased pointer (zlib's `base -=
+ * 257` on a static array): the symbol the section starts with, at a
+ * negative offset.
+ *
  * Inside an instruction, a PC-relative addend is the target minus the
  * bytes from the field to the instruction's end: 4, or 5, 6, 8 when an
  * immediate follows. A symbol starting at one of those is the target.
@@ -94,14 +98,16 @@ static struct symbol *pcrel_symbol(const struct section *sec, int64_t addend)
 		if (s)
 			return s;
 	}
-	return addend + 4 >= 0 ? elf_symbol_containing(sec, addend + 4) : NULL;
+	return addend + 4 >= 0 ? elf_symbol_containing(sec, addend + 4) : named_at(sec, 0);
 }
 
 static struct symbol *data_symbol(const struct section *sec, int64_t off)
 {
 	struct symbol *s = named_at(sec, off);
 
-	if (s || off < 0)
+	if (off < 0)
+		return named_at(sec, 0);
+	if (s)
 		return s;
 	s = elf_symbol_containing(sec, off);
 	/* A label just past a function's end (a jump to its epilogue). */

@@ -215,6 +215,10 @@ distro_build_objects() {
 			die "$EXIT_BUILD" "compiling $obj in the prepared source failed (see the log)"
 		fi
 	done < <(changed_files)
+	# The entry-size probe borrows init/main.o's recorded command.
+	if [ ! -f "$srcdir/init/.main.o.cmd" ] && ! distro_make init/main.o; then
+		die "$EXIT_BUILD" "compiling init/main.o in the prepared source failed (see the log)"
+	fi
 }
 
 # The stock .ko of module $1 (KBUILD_MODNAME) that object $2 is part of.

@@ -119,6 +119,10 @@ run_tests() {
 		"$repo/tests/kernel-selftests.sh" "$build"
 	fi
 	run_stress "$build"
+	"$repo/tests/entry-sizes-tree.sh" "$build"
+	"$repo/tests/special-absent.sh"
+	# The differ on real objects with one new function: a sample of the sweep.
+	nice -n 10 "$repo/tests/perturb-sweep.sh" -j 2 "$build" --sample
 }
 
 # Many cycles, a chain of replacements, patching under load: three VMs
