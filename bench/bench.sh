@@ -228,13 +228,16 @@ row_cdo() {
 	done > "$work/4/all.list"
 	for ((i = 1; i <= cdo_runs; i++)); do
 		timed 4 self-20 "$i" "$top/bench/cdo-run.sh" "$cdo" "$tree/Module.symvers" "$work/4/self.list" "$work/4/out"
+		[ ! -s "$work/4/out/failed" ] || fail "create-diff-object failed on a self-diff of the 20 largest"
 		timed 4 change-20 "$i" "$top/bench/cdo-run.sh" "$cdo" "$tree/Module.symvers" "$work/4/change.list" "$work/4/out"
+		[ ! -s "$work/4/out/failed" ] || fail "create-diff-object failed on a change to the 20 largest"
 	done
 	row 4 "cdo self-diff, 20 largest (-ffunction-sections)" "$(cdo_row self-20 20)"
 	row 4 "cdo + one new function, 20 largest" "$(cdo_row change-20 20)"
 	publish
 	timed 4 self-all 1 "$top/bench/cdo-run.sh" "$cdo" "$tree/Module.symvers" "$work/4/all.list" "$work/4/out"
 	row 4 "cdo self-diff, all ${#all[@]} kernel C objects (as built)" "$(cdo_row self-all "${#all[@]}")"
+	row 4 "  of which create-diff-object refused or failed" "$(wc -l < "$work/4/out/failed") (named in bench.log)"
 }
 
 main_bench() {
