@@ -151,6 +151,11 @@ sweep: all
 demo:
 	scripts/demo.sh
 
+# Speed and memory, each measured against its limit (bench/README.md).
+# BENCH_FULL=0 skips the whole-tree build row.
+bench: all
+	bench/bench.sh $(BUILD)
+
 # What CI runs: everything, with one closing total.
 ci:
 	tests/run-ci.sh

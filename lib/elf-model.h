@@ -132,7 +132,8 @@ struct elf_obj {
 
 enum elf_load_flags {
 	ELF_LOAD_RELOCATABLE = 1 << 0,	/* accept only ET_REL */
-	ELF_LOAD_SYMBOLS_ONLY = 1 << 1,	/* skip contents and relocations */
+	/* skip contents, relocations and sections' symbol lists (sec->syms) */
+	ELF_LOAD_SYMBOLS_ONLY = 1 << 1,
 };
 
 /* elf-read.c */

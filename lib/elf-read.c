@@ -173,7 +173,7 @@ static void add_sym_to_section(struct symbol *sym)
 }
 
 static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_data,
-		       size_t i)
+		       size_t i, bool by_section)
 {
 	struct symbol *sym = xcalloc(1, sizeof(*sym));
 	Elf32_Word xndx = 0;
@@ -212,7 +212,7 @@ static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_d
 		hash_add(&obj->sym_by_name, &sym->name_node, hash_str(sym->name));
 	if (sym->type == STT_FILE && !obj->file_name)
 		obj->file_name = sym->name;
-	if (sym->sec)
+	if (sym->sec && (by_section || sym->type == STT_SECTION))
 		add_sym_to_section(sym);
 	return 0;
 }
@@ -236,8 +236,13 @@ void elf_sort_section_symbols(struct section *sec)
 		qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_sym_value);
 }
 
-static int read_symbols(struct elf_obj *obj)
+/*
+ * A symbols-only load (a vmlinux of some 40,000 symbols, looked up by
+ * name) builds no per-section lists: sorting them was most of its time.
+ */
+static int read_symbols(struct elf_obj *obj, unsigned int flags)
 {
+	bool by_section = !(flags & ELF_LOAD_SYMBOLS_ONLY);
 	struct section *symtab = obj->symtab, *shndx = NULL;
 	Elf_Data *symdata, *shndx_data = NULL;
 	size_t nr, i;
@@ -279,7 +284,7 @@ static int read_symbols(struct elf_obj *obj)
 	obj->nr_syms = obj->cap_syms = nr;
 	hash_init(&obj->sym_by_name, nr);
 	for (i = 0; i < nr; i++) {
-		if (read_symbol(obj, symdata, shndx_data, i))
+		if (read_symbol(obj, symdata, shndx_data, i, by_section))
 			return -1;
 	}
 	for (i = 1; i < obj->nr_secs; i++)
@@ -411,7 +416,7 @@ struct elf_obj *elf_load(const char *path, unsigned int flags)
 	obj->path = xstrdup(path);
 	obj->fd = -1;
 	if (open_elf(obj, &size) || check_header(obj, flags) ||
-	    read_sections(obj, flags, size) || read_symbols(obj) ||
+	    read_sections(obj, flags, size) || read_symbols(obj, flags) ||
 	    (!(flags & ELF_LOAD_SYMBOLS_ONLY) && read_links(obj))) {
 		elf_free(obj);
 		return NULL;
