@@ -120,7 +120,7 @@ $(BUILD)/fuzz/fuzz-klp-convert: $(BUILD)/obj/tests/fuzz/fuzz-klp-convert.o \
 		$(FUZZ_UTIL) $(filter-out %/entry.o,$(KC_OBJS)) $(BUILD)/libklpelf.a
 $(FUZZERS):
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBDW_LIBS) $(LIBS)
 
 fuzz:
 	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-run
