@@ -244,6 +244,8 @@ main_bench() {
 	local lockfd r
 	tree=$("$top/testbed/build-kernel.sh")
 	srcdir=$tree
+	# What klp-build's check_inputs would set: the tree stands for itself.
+	vmlinux_syms=$tree/vmlinux symvers=$tree/Module.symvers kbuild_tree=$tree
 	# A rebuild of the shared tree (another session) waits until we are done.
 	if [ -f "$tree.lock" ]; then
 		exec {lockfd}< "$tree.lock"
