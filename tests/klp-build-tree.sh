@@ -69,9 +69,11 @@ checksums() {
 leftovers() {
 	local tmp=$1 out=$2 stray
 	stray=$(pgrep -af -- "$tmp/" || true)
+	[ -z "$stray" ] || echo "left processes running: $stray"
+	# Whatever klp-build failed to stop would write now.
+	sleep 1
 	[ -z "$(ls -A "$tmp")" ] || echo "left $(ls -A "$tmp") in TMPDIR"
 	[ ! -d "$out" ] || [ -z "$(ls -A "$out")" ] || echo "left $(ls -A "$out") in the output directory"
-	[ -z "$stray" ] || echo "left processes running: $stray"
 }
 
 # interrupt SIG PHASE: SIG as soon as klp-build announces phase PHASE.
@@ -98,8 +100,6 @@ interrupt() {
 		kill -TERM "$pid" 2> /dev/null || true
 	fi
 	wait "$pid" || rc=$?
-	# Whatever klp-build failed to stop would write now.
-	sleep 1
 	why=$(leftovers "$tmp" "$out")
 	if [ "$rc" -eq 0 ]; then
 		t_fail "klp-build-tree/sig$sig-phase-$n" "finished before the signal (at: $(tail -1 "$log"))"
