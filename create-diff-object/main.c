@@ -7,45 +7,33 @@
  * Exit: 0 written, 1 error or unsafe change, 2 usage, 3 no change.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cdo.h"
+#include "cli.h"
 #include "util.h"
 
-#define VERSION "0.1"
-
 struct options {
+	struct cdo *cdo;		/* where --entry-size goes */
 	const char *symbols, *symvers, *objname, *probe;
 	const char *orig, *patched, *out;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: create-diff-object [OPTIONS] ORIG.o PATCHED.o OUT.o\n"
-		"\n"
-		"Writes to OUT.o the functions PATCHED.o changes or adds relative to ORIG.o,\n"
-		"with what they need, for linking into a livepatch module.\n"
-		"\n"
-		"  --symbols ELF          symbol table of what is patched (vmlinux or a .ko,\n"
-		"                         or vmlinux's System.map); default: ORIG.o's own\n"
-		"  --symvers FILE         Module.symvers: which symbols are exported\n"
-		"  --object NAME          vmlinux (default) or the module being patched\n"
-		"  --entry-size SEC=N     entry size of a special section (repeatable)\n"
-		"  --entry-sizes PROBE.o  entry sizes from klp-entry-sizes.c built for the kernel\n"
-		"  --debug                explain correlation and change decisions\n"
-		"  -h, --help             this help\n"
-		"  --version              the version\n"
-		"\n"
-		"stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
-		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
-		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
-		"See create-diff-object(1).\n");
-}
+static const char *const synopsis[] = { "[OPTIONS] ORIG.o PATCHED.o OUT.o", NULL };
+
+static const struct cli_opt opts[] = {
+	{ "symbols", "ELF", 's', "symbol table of what is patched (vmlinux or a .ko,\n"
+				  "or vmlinux's System.map); default: ORIG.o's own" },
+	{ "symvers", "FILE", 'v', "Module.symvers: which symbols are exported" },
+	{ "object", "NAME", 'o', "vmlinux (default) or the module being patched" },
+	{ "entry-size", "SEC=N", 'e', "entry size of a special section (repeatable)" },
+	{ "entry-sizes", "PROBE.o", 'E', "entry sizes from klp-entry-sizes.c built for the kernel" },
+	{ "debug", NULL, 'd', "explain correlation and change decisions" },
+	{ NULL, NULL, 0, NULL },
+};
 
 static void push_size(struct cdo *c, const char *name, size_t len, unsigned long n)
 {
@@ -100,56 +88,56 @@ static int add_probe_sizes(struct cdo *c, const char *path)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct cdo *c, struct options *o)
+static int handle_opt(void *ctx, int key, char *arg)
 {
-	static const struct option longopts[] = {
-		{ "symbols", required_argument, NULL, 's' },
-		{ "symvers", required_argument, NULL, 'v' },
-		{ "object", required_argument, NULL, 'o' },
-		{ "entry-size", required_argument, NULL, 'e' },
-		{ "entry-sizes", required_argument, NULL, 'E' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	struct options *o = ctx;
 
-	optind = 0;
-	o->objname = "vmlinux";
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 's': o->symbols = optarg; break;
-		case 'v': o->symvers = optarg; break;
-		case 'o': o->objname = optarg; break;
-		case 'E': o->probe = optarg; break;
-		case 'd': debug_enabled = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("create-diff-object %s\n", VERSION); exit(0);
-		case 'e':
-			if (add_entry_size(c, optarg)) {
-				err_msg(NULL, "--entry-size %s: expected SECTION=BYTES", optarg);
-				return -1;
-			}
-			break;
-		default:
+	switch (key) {
+	case 's': o->symbols = arg; break;
+	case 'v': o->symvers = arg; break;
+	case 'o': o->objname = arg; break;
+	case 'E': o->probe = arg; break;
+	case 'd': debug_enabled = true; break;
+	case 'e':
+		if (add_entry_size(o->cdo, arg)) {
+			err_msg(NULL, "--entry-size %s: expected SECTION=BYTES", arg);
 			return -1;
 		}
+		break;
 	}
-	if (argc - optind != 3) {
-		err_msg(NULL, "expected ORIG.o PATCHED.o OUT.o, got %d arguments", argc - optind);
+	return 0;
+}
+
+static int take_operands(void *ctx, int n, char **args)
+{
+	struct options *o = ctx;
+
+	if (cli_operands(n, 3, "ORIG.o PATCHED.o OUT.o"))
 		return -1;
-	}
 	if (!*o->objname || strlen(o->objname) > 55 || strchr(o->objname, '.')) {
 		err_msg(NULL, "--object %s: expected vmlinux or a module name (no dots, at most 55 characters)",
 			o->objname);
 		return -1;
 	}
-	o->orig = argv[optind];
-	o->patched = argv[optind + 1];
-	o->out = argv[optind + 2];
+	o->orig = args[0];
+	o->patched = args[1];
+	o->out = args[2];
 	return 0;
 }
+
+static const struct cli_tool cli = {
+	.name = "create-diff-object",
+	.synopsis = synopsis,
+	.about = "Writes to OUT.o the functions PATCHED.o changes or adds relative to ORIG.o,\n"
+		 "with what they need, for linking into a livepatch module.",
+	.opts = opts,
+	.tail = "stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
+		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
+		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
+		"See create-diff-object(1).\n",
+	.handle = handle_opt,
+	.operands = take_operands,
+};
 
 /* Sorted relocations and in-bounds symbols let later stages search by range. */
 static int prepare(struct elf_obj *obj)
@@ -331,14 +319,15 @@ static void cleanup(struct cdo *c)
 int cdo_main(int argc, char **argv)
 {
 	struct cdo c = { 0 };
-	struct options o = { 0 };
+	struct options o = { .cdo = &c, .objname = "vmlinux" };
+	enum cli_result parsed;
 	int ret;
 
-	tool_name = "create-diff-object";
-	if (parse_args(argc, argv, &c, &o)) {
-		usage(stderr);
+	tool_name = cli.name;
+	parsed = cli_parse(&cli, argc, argv, &o);
+	if (parsed != CLI_RUN) {
 		cleanup(&c);
-		return EXIT_USAGE;
+		return cli_exit_code(&cli, parsed);
 	}
 	c.out_path = o.out;
 	c.objname = o.objname;

@@ -6,15 +6,13 @@
  * Documentation/livepatch/module-elf-format.rst. OUT.ko may be IN.ko.
  * Exit: 0 written, 1 error, 2 usage.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "klp-convert.h"
 #include "util.h"
-
-#define VERSION "0.1"
 
 struct options {
 	bool finalize;
@@ -23,70 +21,62 @@ struct options {
 	size_t nr_modules;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: klp-convert [OPTIONS] IN.ko OUT.ko\n"
-		"\n"
-		"Turns references of a livepatch module to symbols the kernel does not export\n"
-		"into livepatch relocations (.klp.rela.OBJ.SECTION against .klp.sym.OBJ.NAME,POS).\n"
-		"\n"
-		"  --symbols VMLINUX      vmlinux (or System.map) of the kernel being patched\n"
-		"  --module NAME=PATH.ko  a module whose symbols the livepatch uses (repeatable)\n"
-		"  --symvers FILE         Module.symvers: exported symbols stay as they are\n"
-		"  --finalize             only convert the records create-diff-object left\n"
-		"                         (what klp-build runs after linking its module)\n"
-		"  -h, --help             this help\n"
-		"  --version              the version\n"
-		"\n"
-		"Exit: 0 written, 1 error, 2 usage. See klp-convert(1).\n");
-}
+static const char *const synopsis[] = { "[OPTIONS] IN.ko OUT.ko", NULL };
 
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "symbols", required_argument, NULL, 's' },
-		{ "module", required_argument, NULL, 'm' },
-		{ "symvers", required_argument, NULL, 'v' },
-		{ "finalize", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+static const struct cli_opt opts[] = {
+	{ "symbols", "VMLINUX", 's', "vmlinux (or System.map) of the kernel being patched" },
+	{ "module", "NAME=PATH.ko", 'm', "a module whose symbols the livepatch uses (repeatable)" },
+	{ "symvers", "FILE", 'v', "Module.symvers: exported symbols stay as they are" },
+	{ "finalize", NULL, 'f', "only convert the records create-diff-object left\n"
+				 "(what klp-build runs after linking its module)" },
+	{ NULL, NULL, 0, NULL },
+};
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 's': o->symbols = optarg; break;
-		case 'v': o->symvers = optarg; break;
-		case 'f': o->finalize = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("klp-convert %s\n", VERSION); exit(0);
-		case 'm':
-			if (!strchr(optarg, '=') || optarg[0] == '=' || !strchr(optarg, '=')[1]) {
-				err_msg(NULL, "--module %s: expected NAME=PATH.ko", optarg);
-				return -1;
-			}
-			o->modules = xrealloc(o->modules, (o->nr_modules + 1) * sizeof(*o->modules));
-			o->modules[o->nr_modules++] = optarg;
-			break;
-		default:
+static int handle_opt(void *ctx, int key, char *arg)
+{
+	struct options *o = ctx;
+
+	switch (key) {
+	case 's': o->symbols = arg; break;
+	case 'v': o->symvers = arg; break;
+	case 'f': o->finalize = true; break;
+	case 'm':
+		if (!strchr(arg, '=') || arg[0] == '=' || !strchr(arg, '=')[1]) {
+			err_msg(NULL, "--module %s: expected NAME=PATH.ko", arg);
 			return -1;
 		}
+		o->modules = xrealloc(o->modules, (o->nr_modules + 1) * sizeof(*o->modules));
+		o->modules[o->nr_modules++] = arg;
+		break;
 	}
-	if (argc - optind != 2) {
-		err_msg(NULL, "expected IN.ko OUT.ko, got %d arguments", argc - optind);
+	return 0;
+}
+
+static int take_operands(void *ctx, int n, char **args)
+{
+	struct options *o = ctx;
+
+	if (cli_operands(n, 2, "IN.ko OUT.ko"))
 		return -1;
-	}
 	if (!o->finalize && !o->symbols) {
 		err_msg(NULL, "--symbols VMLINUX is needed to find the symbols (or --finalize for klp-build's records)");
 		return -1;
 	}
-	o->in = argv[optind];
-	o->out = argv[optind + 1];
+	o->in = args[0];
+	o->out = args[1];
 	return 0;
 }
+
+static const struct cli_tool cli = {
+	.name = "klp-convert",
+	.synopsis = synopsis,
+	.about = "Turns references of a livepatch module to symbols the kernel does not export\n"
+		 "into livepatch relocations (.klp.rela.OBJ.SECTION against .klp.sym.OBJ.NAME,POS).",
+	.opts = opts,
+	.tail = "Exit: 0 written, 1 error, 2 usage. See klp-convert(1).\n",
+	.handle = handle_opt,
+	.operands = take_operands,
+};
 
 static int add_target(struct convert *cv, const char *name, const char *path)
 {
@@ -146,14 +136,15 @@ int kc_main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct convert cv = { 0 };
+	enum cli_result parsed;
 	size_t i;
 	int ret;
 
-	tool_name = "klp-convert";
-	if (parse_args(argc, argv, &o)) {
-		usage(stderr);
+	tool_name = cli.name;
+	parsed = cli_parse(&cli, argc, argv, &o);
+	if (parsed != CLI_RUN) {
 		free(o.modules);
-		return 2;
+		return cli_exit_code(&cli, parsed);
 	}
 	ret = run(&cv, &o);
 	for (i = 0; i < cv.nr_targets; i++)

@@ -8,7 +8,6 @@
  * Exit: 0 written, 1 error, 2 usage.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +17,10 @@
 
 #include <openssl/evp.h>
 
+#include "cli.h"
 #include "klp-manifest.h"
 #include "klp-rela.h"
 #include "util.h"
-
-#define VERSION "0.1"
 
 struct options {
 	const char *tool_version, *kernel_release, *module, *out, *status;
@@ -44,32 +42,27 @@ static bool has_module(const struct options *o)
 	return !strcmp(o->status, "built");
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: klp-manifest [OPTIONS] MODULE.ko OUTPUT.json\n"
-		"       klp-manifest --status refused|no-change [OPTIONS] OUTPUT.json\n"
-		"\n"
-		"Writes the JSON manifest of a livepatch module klp-build made, or of a build\n"
-		"that made none (see klp-build(1)).\n"
-		"\n"
-		"  --status S             built (the default, with MODULE.ko), refused, no-change\n"
-		"  --object OBJ:FILE      without a module: tree object FILE of object OBJ was\n"
-		"                         considered (repeatable)\n"
-		"  --refusal OBJ:FILE:SYMBOL:TEXT  an unsafe change refused; OBJ, FILE and\n"
-		"                         SYMBOL may be empty (repeatable)\n"
-		"  --tool-version V       klp-build's version\n"
-		"  --kernel-release R     the release of the kernel it patches\n"
-		"  --patch FILE           a patch it was built from, hashed (repeatable, in order)\n"
-		"  --new OBJ:FUNC         a new function of object OBJ (repeatable)\n"
-		"  --warning TEXT         a warning the build raised (repeatable)\n"
-		"  --no-replace           the module was built with --no-replace\n"
-		"  --build-seconds N      how long the build took\n"
-		"  -h, --help             this help\n"
-		"  --version              the version\n"
-		"\n"
-		"Exit: 0 written, 1 error, 2 usage. See klp-manifest(1).\n");
-}
+static const char *const synopsis[] = {
+	"[OPTIONS] MODULE.ko OUTPUT.json",
+	"--status refused|no-change [OPTIONS] OUTPUT.json",
+	NULL,
+};
+
+static const struct cli_opt opts[] = {
+	{ "status", "S", 'S', "built (the default, with MODULE.ko), refused, no-change" },
+	{ "object", "OBJ:FILE", 'o', "without a module: tree object FILE of object OBJ was\n"
+				     "considered (repeatable)" },
+	{ "refusal", "OBJ:FILE:SYMBOL:TEXT", 'R', "an unsafe change refused; OBJ, FILE and\n"
+						  "SYMBOL may be empty (repeatable)" },
+	{ "tool-version", "V", 't', "klp-build's version" },
+	{ "kernel-release", "R", 'k', "the release of the kernel it patches" },
+	{ "patch", "FILE", 'p', "a patch it was built from, hashed (repeatable, in order)" },
+	{ "new", "OBJ:FUNC", 'n', "a new function of object OBJ (repeatable)" },
+	{ "warning", "TEXT", 'w', "a warning the build raised (repeatable)" },
+	{ "no-replace", NULL, 'r', "the module was built with --no-replace" },
+	{ "build-seconds", "N", 's', "how long the build took" },
+	{ NULL, NULL, 0, NULL },
+};
 
 static void append(const char ***arr, size_t *nr, const char *s)
 {
@@ -166,8 +159,10 @@ static int parse_seconds(struct options *o, const char *arg)
 }
 
 /* What --status allows, and its arguments. */
-static int check_mode(struct options *o, int nargs, char **args)
+static int check_mode(void *ctx, int nargs, char **args)
 {
+	struct options *o = ctx;
+
 	if (strcmp(o->status, "built") && strcmp(o->status, "refused") &&
 	    strcmp(o->status, "no-change")) {
 		err_msg(NULL, "--status %s: expected built, refused or no-change", o->status);
@@ -181,10 +176,8 @@ static int check_mode(struct options *o, int nargs, char **args)
 		err_msg(NULL, "--new and --no-replace describe a module; --status %s has none", o->status);
 		return -1;
 	}
-	if (has_module(o) && nargs != 2) {
-		err_msg(NULL, "expected MODULE.ko OUTPUT.json, got %d arguments", nargs);
+	if (has_module(o) && cli_operands(nargs, 2, "MODULE.ko OUTPUT.json"))
 		return -1;
-	}
 	if (!has_module(o) && nargs != 1) {
 		err_msg(NULL, "--status %s: expected OUTPUT.json only (there is no module), got %d arguments",
 			o->status, nargs);
@@ -195,57 +188,35 @@ static int check_mode(struct options *o, int nargs, char **args)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+static int handle_opt(void *ctx, int key, char *arg)
 {
-	static const struct option longopts[] = {
-		{ "tool-version", required_argument, NULL, 't' },
-		{ "kernel-release", required_argument, NULL, 'k' },
-		{ "patch", required_argument, NULL, 'p' },
-		{ "new", required_argument, NULL, 'n' },
-		{ "warning", required_argument, NULL, 'w' },
-		{ "no-replace", no_argument, NULL, 'r' },
-		{ "build-seconds", required_argument, NULL, 's' },
-		{ "status", required_argument, NULL, 'S' },
-		{ "object", required_argument, NULL, 'o' },
-		{ "refusal", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	struct options *o = ctx;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 't': o->tool_version = optarg; break;
-		case 'k': o->kernel_release = optarg; break;
-		case 'p': append(&o->patches, &o->nr_patches, optarg); break;
-		case 'w': append(&o->warnings, &o->nr_warnings, optarg); break;
-		case 'r': o->no_replace = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("klp-manifest %s\n", VERSION); exit(0);
-		case 'n':
-			if (add_new(o, optarg))
-				return -1;
-			break;
-		case 's':
-			if (parse_seconds(o, optarg))
-				return -1;
-			break;
-		case 'S': o->status = optarg; break;
-		case 'o':
-			if (add_object(o, optarg))
-				return -1;
-			break;
-		case 'R':
-			if (add_refusal(o, optarg))
-				return -1;
-			break;
-		default:
-			return -1;
-		}
+	switch (key) {
+	case 't': o->tool_version = arg; break;
+	case 'k': o->kernel_release = arg; break;
+	case 'p': append(&o->patches, &o->nr_patches, arg); break;
+	case 'w': append(&o->warnings, &o->nr_warnings, arg); break;
+	case 'r': o->no_replace = true; break;
+	case 'S': o->status = arg; break;
+	case 'n': return add_new(o, arg);
+	case 's': return parse_seconds(o, arg);
+	case 'o': return add_object(o, arg);
+	case 'R': return add_refusal(o, arg);
 	}
-	return check_mode(o, argc - optind, argv + optind);
+	return 0;
 }
+
+static const struct cli_tool cli = {
+	.name = "klp-manifest",
+	.synopsis = synopsis,
+	.about = "Writes the JSON manifest of a livepatch module klp-build made, or of a build\n"
+		 "that made none (see klp-build(1)).",
+	.opts = opts,
+	.tail = "Exit: 0 written, 1 error, 2 usage. See klp-manifest(1).\n",
+	.handle = handle_opt,
+	.operands = check_mode,
+};
 
 /* Lower-case hex SHA-256 of file @path into @hex, and its size. */
 static int sha256_file(const char *path, char hex[65], uint64_t *size)
@@ -471,15 +442,12 @@ static int run(const struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o = { .status = "built" };
+	enum cli_result parsed;
 	int ret;
 
-	tool_name = "klp-manifest";
-	if (parse_args(argc, argv, &o)) {
-		usage(stderr);
-		ret = 2;
-	} else {
-		ret = run(&o);
-	}
+	tool_name = cli.name;
+	parsed = cli_parse(&cli, argc, argv, &o);
+	ret = parsed == CLI_RUN ? run(&o) : cli_exit_code(&cli, parsed);
 	free(o.patches);
 	free(o.warnings);
 	free(o.news);
