@@ -3,8 +3,8 @@
  * klp-manifest: the JSON description of a livepatch module klp-build
  * writes next to it (schema in klp-build(1)).
  *   main.c    options, hashes, the document, the atomic write
- *   module.c  what the module itself says, or without one (a refused
- *             or no-change build), the objects klp-build considered: its patched functions
+ *   module.c  what the module itself says, or without one (a refused,
+ *             no-change or failed build), the objects klp-build considered: its patched functions
  *             (.klp_build.funcs records), new functions, .klp.sym
  *             symbols, .modinfo
  */

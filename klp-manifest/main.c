@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * klp-manifest [OPTIONS] MODULE.ko OUTPUT.json
- * klp-manifest --status refused|no-change [OPTIONS] OUTPUT.json
+ * klp-manifest --status refused|no-change|failed [OPTIONS] OUTPUT.json
  *
  * Describes a livepatch module klp-build made, or why it made none, in
  * JSON (schema in klp-build(1)). OUTPUT.json appears whole or not at all.
@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ struct options {
 	size_t nr_objects;
 	struct refusal *refusals;
 	size_t nr_refusals;
+	const char *fail_phase, *fail_message;	/* --failure */
+	const char **fail_output;
+	size_t nr_fail_output;
 };
 
 /* Only a built status has a module: the others ended before there was one. */
@@ -44,16 +48,20 @@ static bool has_module(const struct options *o)
 
 static const char *const synopsis[] = {
 	"[OPTIONS] MODULE.ko OUTPUT.json",
-	"--status refused|no-change [OPTIONS] OUTPUT.json",
+	"--status refused|no-change|failed [OPTIONS] OUTPUT.json",
 	NULL,
 };
 
 static const struct cli_opt opts[] = {
-	{ "status", "S", 'S', "built (the default, with MODULE.ko), refused, no-change" },
+	{ "status", "S", 'S', "built (the default, with MODULE.ko), refused, no-change,\n"
+			      "failed" },
 	{ "object", "OBJ:FILE", 'o', "without a module: tree object FILE of object OBJ was\n"
 				     "considered (repeatable)" },
 	{ "refusal", "OBJ:FILE:SYMBOL:TEXT", 'R', "an unsafe change refused; OBJ, FILE and\n"
 						  "SYMBOL may be empty (repeatable)" },
+	{ "failure", "PHASE:TEXT", 'F', "with --status failed: the phase that failed, and why" },
+	{ "output-line", "TEXT", 'O', "with --status failed: a line of the failing step's\n"
+				      "output (repeatable, in order)" },
 	{ "tool-version", "V", 't', "klp-build's version" },
 	{ "kernel-release", "R", 'k', "the release of the kernel it patches" },
 	{ "patch", "FILE", 'p', "a patch it was built from, hashed (repeatable, in order)" },
@@ -145,6 +153,19 @@ static int add_refusal(struct options *o, char *arg)
 	return 0;
 }
 
+static int add_failure(struct options *o, char *arg)
+{
+	char *f[2];
+
+	if (split_colons(arg, f, 1) || !*f[0] || !*f[1]) {
+		err_msg(NULL, "--failure %s: expected PHASE:TEXT, both not empty", arg);
+		return -1;
+	}
+	o->fail_phase = f[0];
+	o->fail_message = f[1];
+	return 0;
+}
+
 static int parse_seconds(struct options *o, const char *arg)
 {
 	char *end;
@@ -162,10 +183,19 @@ static int parse_seconds(struct options *o, const char *arg)
 static int check_mode(void *ctx, int nargs, char **args)
 {
 	struct options *o = ctx;
+	bool failed = !strcmp(o->status, "failed");
 
 	if (strcmp(o->status, "built") && strcmp(o->status, "refused") &&
-	    strcmp(o->status, "no-change")) {
-		err_msg(NULL, "--status %s: expected built, refused or no-change", o->status);
+	    strcmp(o->status, "no-change") && !failed) {
+		err_msg(NULL, "--status %s: expected built, refused, no-change or failed", o->status);
+		return -1;
+	}
+	if (failed && !o->fail_phase) {
+		err_msg(NULL, "--status failed: no --failure PHASE:TEXT; say which phase failed and why");
+		return -1;
+	}
+	if (!failed && (o->fail_phase || o->nr_fail_output)) {
+		err_msg(NULL, "--failure and --output-line describe a failed build; use them with --status failed");
 		return -1;
 	}
 	if (has_module(o) && (o->nr_objects || o->nr_refusals)) {
@@ -203,6 +233,8 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 's': return parse_seconds(o, arg);
 	case 'o': return add_object(o, arg);
 	case 'R': return add_refusal(o, arg);
+	case 'F': return add_failure(o, arg);
+	case 'O': append(&o->fail_output, &o->nr_fail_output, arg); break;
 	}
 	return 0;
 }
@@ -334,6 +366,20 @@ static struct json_object *refusals_array(const struct options *o)
 	return arr;
 }
 
+/* Null unless the build failed: where, why, and what the failing step said. */
+static struct json_object *failure_entry(const struct options *o)
+{
+	struct json_object *f;
+
+	if (!o->fail_phase)
+		return NULL;
+	f = json_object_new_object();
+	json_object_object_add(f, "phase", json_object_new_string(o->fail_phase));
+	json_object_object_add(f, "message", json_object_new_string(o->fail_message));
+	json_object_object_add(f, "output", strings_array(o->fail_output, o->nr_fail_output));
+	return f;
+}
+
 /* Fields in a fixed order: json-c keeps insertion order. */
 static struct json_object *manifest(const struct options *o, struct elf_obj *obj)
 {
@@ -363,6 +409,7 @@ static struct json_object *manifest(const struct options *o, struct elf_obj *obj
 	json_object_object_add(doc, "objects", part);
 	json_object_object_add(doc, "warnings", strings_array(o->warnings, o->nr_warnings));
 	json_object_object_add(doc, "refusals", refusals_array(o));
+	json_object_object_add(doc, "failure", failure_entry(o));
 	json_object_object_add(doc, "build_seconds", json_object_new_int64(o->build_seconds));
 	return doc;
 fail:
@@ -386,12 +433,12 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-/* A temporary file next to @path, renamed over it once complete. */
-static int write_atomic(const char *path, const char *text)
+/* A temporary file next to @path, renamed over it once complete; -1 and errno. */
+static int write_renamed(const char *path, const char *text)
 {
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	mode_t mask = umask(0);
-	int fd, ret = -1;
+	int fd, err, ret = -1;
 
 	umask(mask);
 	fd = mkstemp(tmp);
@@ -399,20 +446,45 @@ static int write_atomic(const char *path, const char *text)
 		goto out;
 	if (fchmod(fd, 0666 & ~mask) || write_all(fd, text, strlen(text)) ||
 	    write_all(fd, "\n", 1)) {
+		err = errno;
 		close(fd);
 		unlink(tmp);
+		errno = err;
 		goto out;
 	}
 	if (close(fd) || rename(tmp, path)) {
+		err = errno;
 		unlink(tmp);
+		errno = err;
 		goto out;
 	}
 	ret = 0;
 out:
+	free(tmp);
+	return ret;
+}
+
+/*
+ * A Ctrl-C or kill during the write would leave the temporary file
+ * behind: the signals wait until the manifest is in place, or gone.
+ */
+static int write_atomic(const char *path, const char *text)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t block, old;
+	size_t i;
+	int ret, err;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	ret = write_renamed(path, text);
+	err = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		err_msg(path, "cannot write it: %s; check the directory exists and is writable",
-			strerror(errno));
-	free(tmp);
+			strerror(err));
 	return ret;
 }
 
@@ -453,5 +525,6 @@ int main(int argc, char **argv)
 	free(o.news);
 	free(o.objects);
 	free(o.refusals);
+	free(o.fail_output);
 	return ret;
 }

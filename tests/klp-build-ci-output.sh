@@ -7,7 +7,8 @@
 # passing with a check script that holds and failing with exit 6 and a
 # console log with one that does not. A refused patch (exit 5) and one
 # that changes no function (exit 3) still get a manifest saying why,
-# and lose the module an earlier build left in the output directory.
+# and lose the module an earlier build left in the output directory; so
+# does one that fails to compile (exit 1).
 #   tests/klp-build-ci-output.sh BUILD_DIR
 set -euo pipefail
 
@@ -171,6 +172,24 @@ check_no_change() {
 	jq_on no-change "$n/livepatch-ci.json" '.status == "no-change" and .module == null and .refusals == [] and .objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/proc/generic.o"]}] and [.patches[].file] == ["1.patch"]'
 }
 
+# A patch that does not compile: exit 1, and a manifest that says which
+# phase failed, why, and the compiler's error, with no module.
+# shellcheck disable=SC2016 # $names are jq variables
+check_failed() {
+	local f=$scratch/failed p=$scratch/broken.patch
+	sed 's/seq_puts(m, "klp-build was here\\n");/seq_puts(m, "x") syntax error;/' \
+		"$kp/01-proc-string/1.patch" > "$p"
+	no_module failed "$f" 1 "$p"
+	jq_on failed "$f/livepatch-ci.json" '.schema_version == 1 and .status == "failed" and .module == null and .refusals == [] and .failure.phase == "build patched" and (.failure.message | test("compiling the objects failed")) and .objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/proc/cmdline.o"]}]'
+	jq_on failed-output "$f/livepatch-ci.json" 'any(.failure.output[]; test("^fs/proc/cmdline.c:[0-9]+:[0-9]+: error: ")) and .failure.output[0] == "compiling fs/proc/cmdline.o (patched) failed:"'
+	jq_on failed-patches "$f/livepatch-ci.json" '.patches == [{file: "broken.patch", sha256: "'"$(sha256sum < "$p" | cut -d' ' -f1)"'"}] and .kernel.release == "'"$(cat "$tree/include/config/kernel.release")"'" and (.build_seconds | type) == "number"'
+	if [ -n "$(find "$f" -name '*.json.*')" ]; then
+		t_fail klp-build-ci/failed-no-temp "a temporary file was left in $f"
+	else
+		t_pass klp-build-ci/failed-no-temp
+	fi
+}
+
 tree=$("$top/testbed/build-kernel.sh")
 if build_into build "$scratch/a"; then
 	t_pass klp-build-ci/build
@@ -181,3 +200,4 @@ check_test_failure
 check_refused
 check_refused_new_file
 check_no_change
+check_failed

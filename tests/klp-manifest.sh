@@ -101,6 +101,17 @@ if "$mf" --status no-change "$d/nochange.json" 2> "$d/stderr"; then
 else
 	t_fail klp-manifest/no-change "$(cat "$d/stderr")"
 fi
+# A failed build: no module, the phase, the message and the failing
+# step's output in order, the message whole past its first colon.
+if "$mf" --status failed --patch "$d/fix.patch" --object vmlinux:fs/pipe.o \
+	--failure 'build patched:compiling fs/pipe.o failed: see below' \
+	--output-line 'fs/pipe.c:9:1: error: expected ";"' --output-line '    9 | x' "$d/failed.json" 2> "$d/stderr"; then
+	jq_on failed "$d/failed.json" '.status == "failed" and .module == null and .refusals == [] and .failure == {phase: "build patched", message: "compiling fs/pipe.o failed: see below", output: ["fs/pipe.c:9:1: error: expected \";\"", "    9 | x"]} and .objects[0].files == ["fs/pipe.o"]'
+else
+	t_fail klp-manifest/failed "$(cat "$d/stderr")"
+fi
+jq_on failure-null "$d/refused.json" '.failure == null'
+jq_on failure-null-built "$d/good.json" 'has("failure") and .failure == null'
 if [ -n "$(find "$d" -maxdepth 1 -name 'good.json.*')" ]; then
 	t_fail klp-manifest/no-temp-file "a temporary file was left next to the manifest"
 else
@@ -117,7 +128,7 @@ expect unwritable 1 'cannot write it' "$d/fx.ko" "$d/out/no/such/dir/m.json"
 expect bad-new 2 'expected OBJ:FUNC' --new helper_fn "$d/fx.ko" "$d/out/m.json"
 expect bad-seconds 2 'expected a number of seconds' --build-seconds soon "$d/fx.ko" "$d/out/m.json"
 expect no-args 2 'expected MODULE.ko OUTPUT.json'
-expect bad-status 2 'expected built, refused or no-change' --status maybe "$d/out/m.json"
+expect bad-status 2 'expected built, refused, no-change or failed' --status maybe "$d/out/m.json"
 expect status-with-module 2 'expected OUTPUT.json only' --status refused "$d/fx.ko" "$d/out/m.json"
 expect refusal-with-module 2 'use them with --status refused' --refusal a:b:c:d "$d/fx.ko" "$d/out/m.json"
 expect new-without-module 2 'no-change has none' --status no-change --new vmlinux:f "$d/out/m.json"
@@ -125,4 +136,9 @@ expect bad-refusal 2 'refusal a:b:c: expected OBJ:FILE:SYMBOL:TEXT' --status ref
 expect empty-refusal 2 'expected a TEXT' --status refused --refusal a:b:c: "$d/out/m.json"
 expect bad-object 2 'object vmlinux: expected OBJ:FILE' --status refused --object vmlinux "$d/out/m.json"
 expect refused-missing-patch 1 "$msg" --status refused --patch "$d/none.patch" "$d/out/m.json"
+expect failed-without-failure 2 'no --failure PHASE:TEXT' --status failed "$d/out/m.json"
+expect failure-not-failed 2 'use them with --status failed' --status refused --failure 'diff:x' "$d/out/m.json"
+expect output-line-built 2 'use them with --status failed' --output-line x "$d/fx.ko" "$d/out/m.json"
+expect bad-failure 2 'expected PHASE:TEXT' --status failed --failure 'diff:' "$d/out/m.json"
+expect failed-with-module 2 'expected OUTPUT.json only' --status failed --failure 'diff:x' "$d/fx.ko" "$d/out/m.json"
 expect refused-unwritable 1 'cannot write it' --status no-change "$d/out/no/such/dir/m.json"
