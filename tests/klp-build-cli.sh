@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # klp-build's command line, without a kernel: usage errors and bad input
 # give their documented exit codes and a message, also for file names
-# and directories with spaces, quotes, $(), = and leading dashes.
+# and directories with spaces, quotes, $(), = and leading dashes; a
+# tree that does not build gets a failed manifest.
 #   tests/klp-build-cli.sh BUILD_DIR
 set -euo pipefail
 
@@ -86,6 +87,19 @@ cp -r "$t" "$scratch/built"
 : > "$scratch/built/vmlinux"
 : > "$scratch/built/Module.symvers"
 expect equals-in-name 3 'fs/a.c is not built with this .config' -s "$scratch/built" "v=1 \$(touch pwned).patch"
+# A tree that does not build (its Makefile is empty): exit 1, and a
+# manifest that says so in place of the module an earlier build left.
+failed=$scratch/failed-out
+mkdir -p "$failed"
+printf 'stale\n' > "$failed/livepatch-f.ko"
+expect unbuildable-tree 1 'building the kernel tree failed' -s "$t" -o "$failed" -n f "v=1 \$(touch pwned).patch"
+if [ -e "$failed/livepatch-f.ko" ]; then
+	t_fail klp-build-cli/failed-manifest "the stale module is still in $failed"
+elif ! out=$(jq -e '.status == "failed" and .module == null and .failure.phase == "prepare" and .failure.message == "building the kernel tree failed" and any(.failure.output[]; test("No targets"))' "$failed/livepatch-f.json" 2>&1); then
+	t_fail klp-build-cli/failed-manifest "jq gave $out on: $(cat "$failed/livepatch-f.json" 2>&1)"
+else
+	t_pass klp-build-cli/failed-manifest
+fi
 mkdir -p "$scratch/tree it's"
 fake_tree "$scratch/tree it's"
 expect tree-path-with-quote 2 'kbuild cannot build a tree whose path has spaces' \
