@@ -223,7 +223,7 @@ distro_build_objects() {
 
 # The stock .ko of module $1 (KBUILD_MODNAME) that object $2 is part of.
 distro_module_of_object() {
-	local modname=$1 obj=$2 ko best mods
+	local modname=$1 obj=$2 ko best mods packed
 	mods=${distro_image%/}/lib/modules/$distro_release
 	# Composite modules: the .ko's directory holds the object.
 	best=$(awk -v m="$modname" -v o="$obj" '{
@@ -236,8 +236,9 @@ distro_module_of_object() {
 	[ -n "$best" ] ||
 		die "$EXIT_REFUSED" "$obj is part of module $modname, which linux-image-$distro_release does not ship ($mods/modules.order has no $modname.ko): there is nothing to patch"
 	ko=$mods/kernel/$best
-	if [ ! -f "$ko" ] && compgen -G "$ko.*" > /dev/null; then
-		die "$EXIT_USAGE" "$ko is compressed ($(compgen -G "$ko.*" | head -n 1)); klp-build reads the symbols of a plain .ko: decompress it in place (xz -dk / zstd -d) and retry"
+	packed=("$ko".*)
+	if [ ! -f "$ko" ] && [ -f "${packed[0]}" ]; then
+		die "$EXIT_USAGE" "$ko is compressed (${packed[0]}); klp-build reads the symbols of a plain .ko: decompress it in place (xz -dk / zstd -d) and retry"
 	fi
 	[ -f "$ko" ] ||
 		die "$EXIT_USAGE" "$ko is missing but modules.order lists it: reinstall linux-image-$distro_release"

@@ -30,8 +30,11 @@ trap 'rm -rf "$scratch"' EXIT
 release_of_cache() {
 	local d
 	for d in "$cache"/6.1.0-*-amd64; do
-		[ -f "$d/src/.prepared" ] && basename "$d"
-	done | head -n 1
+		if [ -f "$d/src/.prepared" ]; then
+			basename "$d"
+			return
+		fi
+	done
 }
 
 # fake_cache DIR: DIR/distro/$rel, sharing all but the image's modules.
@@ -52,7 +55,7 @@ fake_cache() {
 # set_sym_size KO SYMBOL SIZE: rewrites the symbol's st_size in place.
 set_sym_size() {
 	local ko=$1 sym=$2 size=$3 idx off
-	idx=$(readelf -sW "$ko" | awk -v s="$sym" '$8 == s { sub(":", "", $1); print $1; exit }')
+	idx=$(readelf -sW "$ko" | awk -v s="$sym" '$8 == s && !i { i = $1; sub(":", "", i) } END { print i }')
 	off=$(readelf -SW "$ko" | sed -n 's/.* \.symtab  *SYMTAB  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p')
 	[[ $idx =~ ^[0-9]+$ && $off =~ ^[0-9a-f]+$ ]] || return 1
 	# Elf64_Sym: st_size is the 8 bytes at offset 16, little-endian.

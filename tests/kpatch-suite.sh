@@ -140,9 +140,9 @@ vm_collect() {
 # klp-build --distro names the image it built for; its modules stand in
 # for a built tree's.
 distro_target() {
-	local rel
-	kernel=$(cat "$scratch/$(case_id "$1")"/*.stderr |
-		sed -n 's/^klp-build: *target kernel: //p' | head -n 1)
+	local rel found
+	mapfile -t found < <(sed -n 's/^klp-build: *target kernel: //p' "$scratch/$(case_id "$1")"/*.stderr)
+	kernel=${found[0]:-}
 	[ -n "$kernel" ] || return 0
 	rel=${kernel##*/vmlinuz-}
 	tree=${kernel%/boot/*}/lib/modules/$rel/kernel
