@@ -223,15 +223,26 @@ distro_build_objects() {
 
 # The stock .ko of module $1 (KBUILD_MODNAME) that object $2 is part of.
 distro_module_of_object() {
-	local modname=$1 obj=$2 ko best=''
-	while IFS= read -r ko; do
-		ko=${ko#kernel/}
-		[ "$(basename "$ko" .ko | tr - _)" = "$modname" ] || continue
-		# Composite modules: the .ko's directory holds the object.
-		[[ $obj == "$(dirname "$ko")/"* ]] || [ -z "$best" ] || continue
-		best=$ko
-	done < "${distro_image%/}/lib/modules/$distro_release/modules.order"
-	[ -n "$best" ] && printf '%s\n' "${distro_image%/}/lib/modules/$distro_release/kernel/$best"
+	local modname=$1 obj=$2 ko best mods packed
+	mods=${distro_image%/}/lib/modules/$distro_release
+	# Composite modules: the .ko's directory holds the object.
+	best=$(awk -v m="$modname" -v o="$obj" '{
+		ko = $0; sub(/^kernel\//, "", ko)
+		base = ko; sub(/.*\//, "", base); sub(/\.ko$/, "", base); gsub(/-/, "_", base)
+		if (base != m) next
+		dir = ko; sub(/\/[^\/]*$/, "", dir)
+		if (best == "" || index(o, dir "/") == 1) best = ko
+	} END { print best }' "$mods/modules.order")
+	[ -n "$best" ] ||
+		die "$EXIT_REFUSED" "$obj is part of module $modname, which linux-image-$distro_release does not ship ($mods/modules.order has no $modname.ko): there is nothing to patch"
+	ko=$mods/kernel/$best
+	packed=("$ko".*)
+	if [ ! -f "$ko" ] && [ -f "${packed[0]}" ]; then
+		die "$EXIT_USAGE" "$ko is compressed (${packed[0]}); klp-build reads the symbols of a plain .ko: decompress it in place (xz -dk / zstd -d) and retry"
+	fi
+	[ -f "$ko" ] ||
+		die "$EXIT_USAGE" "$ko is missing but modules.order lists it: reinstall linux-image-$distro_release"
+	printf '%s\n' "$ko"
 }
 
 # The .klp.sym.OBJ.NAME,POS symbols of module $1, as "OBJ NAME POS".
@@ -247,20 +258,94 @@ distro_map_count() {
 	awk -v s="$1" '$3 == s { n++ } END { print n + 0 }' "$vmlinux_syms"
 }
 
+# "NAME SIZE TYPE" of each symbol ELF file $1 defines, in symbol-table
+# order: a module's kallsyms order, which a sympos counts in.
+distro_elf_defined() {
+	readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $7 != "UND" &&
+		$4 != "SECTION" && $4 != "FILE" { print $8, $3, $4 }'
+}
+
+# The size of symbol $2 at sympos $3 in the defined-symbols list $1;
+# nothing when that position names no symbol (or 0 and several have it).
+distro_size_at() {
+	awk -v s="$2" -v p="$3" '$1 == s { n++; if (n == p || p == 0) z = $2 }
+		END { if (n > 0 && p <= n && (p > 0 || n == 1)) print z }' "$1"
+}
+
+# Checks the klp symbols of vmlinux against System.map (names and
+# positions only: it has no sizes).
+distro_verify_map_symbol() {
+	local sym=$1 pos=$2 n
+	n=$(distro_map_count "$sym")
+	if [ "$n" -eq 0 ] || [ "$pos" -gt "$n" ] || { [ "$pos" -eq 0 ] && [ "$n" -gt 1 ]; }; then
+		die "$EXIT_BUILD" "$sym,$pos: $n symbol(s) of this name in $vmlinux_syms; the module would not load: report this with the log"
+	fi
+}
+
+# A module's klp symbols against its stock .ko, which has sizes: the
+# symbol at the position must also have the size the original object
+# compiled here gives it (when that object defines it once).
+distro_verify_ko_symbol() {
+	local mod=$1 sym=$2 pos=$3 ko=${distro_mod_ko[$1]:-} want have
+	[ -n "$ko" ] ||
+		die "$EXIT_BUILD" ".klp.sym.$mod.$sym,$pos: $mod is not a module this patch changes; report this with the log"
+	have=$(distro_size_at "$scratch/verify/$mod.syms" "$sym" "$pos")
+	[ -n "$have" ] ||
+		die "$EXIT_BUILD" "$sym,$pos: no symbol at that position in $ko; the module would not load: report this with the log"
+	want=$(distro_size_at "$scratch/verify/$mod.orig" "$sym" 0)
+	[ -z "$want" ] || [ "$want" = "$have" ] ||
+		die "$EXIT_BUILD" "$sym of $mod is $want bytes as compiled here but $have in $ko: the prepared source does not build what Debian shipped; report this with the log"
+}
+
+# Each changed function of a module object is in its stock .ko with the
+# size compiled here: the original the differ compared is what runs.
+distro_verify_ko_functions() {
+	local obj=$1 mod=${obj_module[$1]} f want sizes
+	while read -r f; do
+		want=$(distro_size_at "$scratch/verify/$mod.orig" "$f" 0)
+		sizes=$(awk -v s="$f" '$1 == s && $3 == "FUNC" { printf " %s", $2 }' "$scratch/verify/$mod.syms")
+		[ -n "$sizes" ] ||
+			die "$EXIT_BUILD" "patched function $f is not in ${obj_ko[$obj]}: the stock $mod does not have it (inlined or configured out); patch its callers instead"
+		[[ -n $want && " $sizes " == *" $want "* ]] ||
+			die "$EXIT_BUILD" "$f of $obj is ${want:-no} bytes as compiled here but${sizes} in ${obj_ko[$obj]}: the prepared source does not build what Debian shipped (another linux-source-6.1 or gcc?); report this with the log"
+	done < <(sed -n 's/^changed function: //p' "$scratch/diff/${obj//\//_}.stdout" 2> /dev/null)
+}
+
+# The symbol lists of each patched module: its stock .ko's, and its
+# original objects' as compiled here.
+distro_list_module_symbols() {
+	local obj mod
+	mkdir -p "$scratch/verify"
+	rm -f "$scratch/verify/"*
+	for obj in "${objects[@]}"; do
+		mod=${obj_module[$obj]}
+		[ "$mod" != vmlinux ] || continue
+		distro_mod_ko[$mod]=${obj_ko[$obj]}
+		[ -f "$scratch/verify/$mod.syms" ] ||
+			distro_elf_defined "${obj_ko[$obj]}" > "$scratch/verify/$mod.syms"
+		distro_elf_defined "$scratch/orig/$obj" >> "$scratch/verify/$mod.orig"
+	done
+}
+
 # Checked again on the finished module, not trusted from the differ: each
-# patched vmlinux function and each klp symbol is in System.map, with a
-# position that names one symbol.
+# patched function and each klp symbol is in System.map (vmlinux) or the
+# stock .ko (a module), with a position that names one symbol.
+declare -gA distro_mod_ko=()
 distro_verify_module() {
-	local ko=$1 obj sym pos n
+	local ko=$1 obj sym pos
+	distro_list_module_symbols
 	while read -r obj sym pos; do
-		[ "$obj" = vmlinux ] || continue
-		n=$(distro_map_count "$sym")
-		if [ "$n" -eq 0 ] || [ "$pos" -gt "$n" ] || { [ "$pos" -eq 0 ] && [ "$n" -gt 1 ]; }; then
-			die "$EXIT_BUILD" "$sym,$pos: $n symbol(s) of this name in $vmlinux_syms; the module would not load: report this with the log"
+		if [ "$obj" = vmlinux ]; then
+			distro_verify_map_symbol "$sym" "$pos"
+		else
+			distro_verify_ko_symbol "$obj" "$sym" "$pos"
 		fi
 	done < <(distro_klp_symbols "$ko")
 	while read -r sym; do
 		[ "$(distro_map_count "$sym")" -gt 0 ] ||
 			die "$EXIT_BUILD" "patched function $sym is not in $vmlinux_syms: this image does not have it (inlined or configured out); patch its callers instead"
 	done < <(report_functions | awk '/^object: / { o = $2 } o == "vmlinux" && /^changed function: / { print $3 }')
+	for obj in "${objects[@]}"; do
+		[ "${obj_module[$obj]}" = vmlinux ] || distro_verify_ko_functions "$obj"
+	done
 }

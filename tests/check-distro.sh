@@ -18,9 +18,15 @@ export KLP_CACHE_DIR=${KLP_CACHE_DIR:-$top/.cache}
 # callbacks, a jump label, alternatives.
 cases=(01-proc-string 02-new-function 06-nonexported-symbol 07-sympos
 	10-callbacks 15-jump-label 18-alternatives)
+# And a module of the image (a klp_object named after it, its symbols
+# from its stock .ko), which the test kernel does not build.
+cases+=("$top"/test-fixtures/distro-kpatches/*/)
 
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 "$top/tests/kpatch-suite.sh" --distro "${1:-$top/build}" "${cases[@]}" ||
 	t_fail check-distro "the suite itself failed (above)"
+# After the suite: it compiled the module case's object in the shared source.
+"$top/tests/distro-verify.sh" "${1:-$top/build}" ||
+	t_fail check-distro "tests/distro-verify.sh itself failed (above)"
 t_summary

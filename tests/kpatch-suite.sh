@@ -7,7 +7,8 @@
 # With --distro, against Debian's stock image instead (klp-build
 # --distro), booting that image's own vmlinuz.
 #
-# A case is a directory test-fixtures/kpatches/NN-name/ with
+# A CASE is a directory name of test-fixtures/kpatches/, or a path (with
+# a slash) to a case elsewhere. A case is a directory NN-name/ with
 #   1.patch [2.patch ...]  built in order into /test/livepatch-kNN_<i>.ko
 #   I.args                 extra klp-build options for patch I (one line)
 #   I.expect               what klp-build must do with patch I: "exit N"
@@ -15,7 +16,9 @@
 #                          "stderr: ERE", "!stderr: ERE"
 #   check.sh               the in-VM script (sources /test/vm-lib.sh); a
 #                          case whose patches are all refused has none
-#   files                  tree-relative paths also copied to /test/
+#   files                  tree-relative paths also copied to /test/;
+#                          with --distro, relative to the image's
+#                          lib/modules/RELEASE/kernel/ (its stock modules)
 set -euo pipefail
 
 distro=0
@@ -37,7 +40,7 @@ vm_jobs=${KLP_VM_JOBS:-2}
 vm_pids=()
 vm_cases=()
 # What klp-build builds against, and the kernel the VM boots.
-build_for=() kernel=''
+build_for=() kernel='' tree=''
 
 case_id() {
 	local base
@@ -134,6 +137,17 @@ vm_collect() {
 	vm_cases=()
 }
 
+# klp-build --distro names the image it built for; its modules stand in
+# for a built tree's.
+distro_target() {
+	local rel found
+	mapfile -t found < <(sed -n 's/^klp-build: *target kernel: //p' "$scratch/$(case_id "$1")"/*.stderr)
+	kernel=${found[0]:-}
+	[ -n "$kernel" ] || return 0
+	rel=${kernel##*/vmlinuz-}
+	tree=${kernel%/boot/*}/lib/modules/$rel/kernel
+}
+
 run_case() {
 	local dir=$1 name why
 	name=$(basename "$dir")
@@ -141,9 +155,7 @@ run_case() {
 		t_fail "kpatch/$name" "$why"
 		return
 	fi
-	# klp-build --distro names the image it built for.
-	[ -n "$kernel" ] || kernel=$(cat "$scratch/$(case_id "$dir")"/*.stderr |
-		sed -n 's/^klp-build: *target kernel: //p' | head -n 1)
+	[ -n "$kernel" ] || distro_target "$dir"
 	if [ ! -f "$dir/check.sh" ]; then
 		t_pass "kpatch/$name"
 		return
@@ -167,7 +179,8 @@ main() {
 	export TMPDIR=$scratch
 	if [ "$#" -gt 0 ]; then
 		for dir in "$@"; do
-			cases+=("$cases_dir/$dir")
+			[[ $dir == */* ]] || dir=$cases_dir/$dir
+			cases+=("$dir")
 		done
 	else
 		cases=("$cases_dir"/[0-9]*/)
