@@ -18,7 +18,6 @@
 # written.
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
@@ -27,10 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=testbed/vm-jobs.sh
 . "$top/testbed/vm-jobs.sh"
 
-convert=$build/klp-convert
-fixtures=$top/test-fixtures/klp-convert
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+klp_module_setup "$1"
 vm_job_dir=$scratch
 
 # undefined KO: the names of its undefined symbols, sorted.
@@ -106,16 +102,7 @@ prepare() {
 
 main() {
 	local d
-	tree=$("$top/testbed/build-kernel.sh")
-	# A rebuild of the tree (another session) waits until we are done.
-	if [ -f "$tree.lock" ]; then
-		exec {lockfd}< "$tree.lock"
-		flock -s "$lockfd"
-	fi
-	if [ ! -x "$convert" ]; then
-		t_fail klp-convert/build "no $convert (run make first)"
-		t_summary || exit 1
-	fi
+	klp_module_tree
 
 	d=$scratch/nonexported-vmlinux
 	if prepare nonexported-vmlinux livepatch-kc-nonexported.ko \
