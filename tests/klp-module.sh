@@ -30,13 +30,13 @@ klp_module_tree() {
 	fi
 }
 
-# build_module NAME CASE [KCFLAGS]: fixture CASE built in $scratch/NAME,
-# with modpost accepting the unresolved symbols klp-convert is for; the
+# build_module NAME CASE [KCFLAGS]: fixture CASE (with the header the
+# fixtures share) built in $scratch/NAME, with modpost accepting the unresolved symbols klp-convert is for; the
 # output is in $scratch/NAME/build.log.
 build_module() {
 	local dir=${scratch:?}/$1 case=$2
 	mkdir -p "$dir"
-	cp -R "${fixtures:?}/$case/." "$dir/"
+	cp -R "${fixtures:?}/$case/." "$fixtures/kc-livepatch.h" "$dir/"
 	cp "${top:?}/support-templates/klp-macros.h" "$top/support-templates/klp-records.h" "$dir/"
 	make -C "${tree:?}" M="$dir" modules KBUILD_MODPOST_WARN=1 ${3:+"KCFLAGS=$3"} \
 		> "$dir/build.log" 2>&1
