@@ -11,67 +11,33 @@
 # /test/vm-lib.sh), then call
 #   vm_test NAME SCRIPT [run-vm.sh options such as --file SRC[:DEST]]
 # or, to boot several VMs at once, vm_test_start for each then one
-# vm_test_collect.
+# vm_job_collect (testbed/vm-jobs.sh).
 set -euo pipefail
 shopt -s inherit_errexit
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || dirname "$here")
-cache=${KLP_CACHE_DIR:-$repo/.cache}
 # shellcheck source=SCRIPTDIR/../tests/lib.sh
 . "$repo/tests/lib.sh"
 
 tree=''
-logdir=''
-vm_names=()
-vm_pids=()
-vm_failures=0
+# shellcheck source=SCRIPTDIR/vm-jobs.sh
+. "$here/vm-jobs.sh"
 
 say() {
 	printf 'check-kernel: %s\n' "$*" >&2
 }
 
-# Log files are named after the test; test names may contain '/'.
-log_base() {
-	printf '%s/%s' "$logdir" "${1//\//_}"
-}
-
-# vm_test_start NAME SCRIPT [run-vm.sh options...]: boots one VM in the
-# background. A --kernel among the options overrides the built tree.
+# vm_test_start NAME SCRIPT [run-vm.sh options...]: boots one VM on the
+# built tree in the background (a --kernel among the options overrides).
 vm_test_start() {
-	local name=$1 script=$2 base
-	shift 2
-	base=$(log_base "$name")
-	say "starting VM for $name"
-	"$here/run-vm.sh" --kernel "$tree" --log "$base.console.log" "$@" \
-		"$script" >"$base.out" 2>&1 &
-	vm_names+=("$name")
-	vm_pids+=("$!")
-}
-
-# Waits for every VM started so far and records each, in start order.
-vm_test_collect() {
-	local i name base why
-	for i in "${!vm_pids[@]}"; do
-		name=${vm_names[$i]}
-		base=$(log_base "$name")
-		if wait "${vm_pids[$i]}"; then
-			t_pass "$name"
-		else
-			sed 's/^/    /' "$base.out"
-			why=$(sed -n 's/^run-vm: \(FAILED\|error\): //p' "$base.out" | head -n 1)
-			t_fail "$name" "${why:-run-vm.sh failed} (console: $base.console.log)"
-			vm_failures=$((vm_failures + 1))
-		fi
-	done
-	vm_names=()
-	vm_pids=()
+	vm_job_start "$1" "$tree" "${@:2}"
 }
 
 # vm_test NAME SCRIPT [run-vm.sh options...]: one VM, recorded at once.
 vm_test() {
 	vm_test_start "$@"
-	vm_test_collect
+	vm_job_collect
 }
 
 # The kernel/series tree, derived from the plain one; its livepatch test
@@ -104,7 +70,7 @@ run_tests() {
 		--file "$lp/test_klp_livepatch.ko" \
 		--file "$lp/test_klp_callbacks_busy.ko" \
 		--file "$lp/test_klp_callbacks_demo.ko"
-	vm_test_collect
+	vm_job_collect
 	# klp-convert on hand-written livepatch modules built against the tree.
 	"$repo/tests/klp-convert-unit.sh" "$build"
 	"$repo/tests/klp-convert-vm.sh" "$build"
@@ -141,7 +107,7 @@ run_stress() {
 		vm_test_start testbed/stress-replace-chain-10 "$here/tests/stress-replace.sh" \
 			"${files[@]}"
 		vm_test_start testbed/stress-under-load "$here/tests/stress-load.sh" "${files[@]:0:4}"
-		vm_test_collect
+		vm_job_collect
 	fi
 	rm -rf "$ko"
 }
@@ -150,15 +116,10 @@ main() {
 	local start=$SECONDS
 	[ $# -eq 1 ] || { echo "usage: ${0##*/} BUILD_DIR" >&2; exit 2; }
 	build_kernel
-	mkdir -p "$cache/vm-logs"
-	logdir=$(mktemp -d "$cache/vm-logs/run.XXXXXX")
+	vm_job_dir=$(mktemp -d)
+	trap 'rm -rf "$vm_job_dir"' EXIT
 	run_tests "$(cd "$1" && pwd)"
-	# Logs of a clean run are of no use; failed ones stay for reading.
-	if [ "$vm_failures" -eq 0 ]; then
-		rm -rf "$logdir"
-	else
-		say "VM logs kept in $logdir"
-	fi
+	[ -z "$vm_job_kept" ] || say "console logs of the failed VMs kept in $vm_job_kept"
 	say "done in $((SECONDS - start)) s"
 	t_summary
 }

@@ -159,3 +159,28 @@ assert_not_contains() {
 		vm_die "assert_not_contains: '$1' matches '$2'"
 	vm_log "ok: '$(vm_short "$1")' does not match '$2'"
 }
+
+# What print_tainted() (kernel/panic.c) returns for the current taint
+# mask: taint_flags[] of 6.1, 19 flags, P's false character is G.
+vm_taint_string() {
+	awk -v m="$(cat /proc/sys/kernel/tainted)" 'BEGIN {
+		if (m == 0) { print "Not tainted"; exit }
+		t = "PFSRMBUDAWCIOELKXTN"; s = "Tainted: "
+		for (i = 0; i < 19; i++) {
+			if (m % 2) c = substr(t, i + 1, 1)
+			else c = (i == 0) ? "G" : " "
+			s = s c; m = int(m / 2)
+		}
+		print s
+	}'
+}
+
+# assert_print_tainted WHAT PREFIX LINE: LINE is "PREFIX: [S]", S being
+# print_tainted()'s string now, which has K (a livepatch is loaded): for
+# patches that print it through a klp relocation to the non-exported
+# function.
+assert_print_tainted() {
+	apt_want=$(vm_taint_string)
+	assert_contains "$apt_want" "^Tainted: .*K"
+	assert_eq "$1" "$2: [$apt_want]" "$3"
+}

@@ -11,17 +11,13 @@
 # KLP_SYMPOS(print_cpu, vmlinux, N) names, a negative N leaves it out.
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 # shellcheck source=tests/klp-module.sh
 . "$top/tests/klp-module.sh"
 
-convert=$build/klp-convert
-fixtures=$top/test-fixtures/klp-convert
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+klp_module_setup "$1"
 # ALLOC | INFO_LINK | SHF_RELA_LIVEPATCH (0x00100000)
 klp_rela_flags=0000000000100042
 
@@ -335,16 +331,7 @@ test_bad_input() {
 }
 
 main() {
-	tree=$("$top/testbed/build-kernel.sh")
-	# A rebuild of the tree (another session) waits until we are done.
-	if [ -f "$tree.lock" ]; then
-		exec {lockfd}< "$tree.lock"
-		flock -s "$lockfd"
-	fi
-	if [ ! -x "$convert" ]; then
-		t_fail klp-convert/build "no $convert (run make first)"
-		t_summary || exit 1
-	fi
+	klp_module_tree
 	test_not_livepatch
 	if ! build_all; then
 		t_fail klp-convert/build-fixtures "a fixture module did not build (see above)"

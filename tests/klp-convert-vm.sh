@@ -18,25 +18,16 @@
 # written.
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 # shellcheck source=tests/klp-module.sh
 . "$top/tests/klp-module.sh"
+# shellcheck source=testbed/vm-jobs.sh
+. "$top/testbed/vm-jobs.sh"
 
-convert=$build/klp-convert
-fixtures=$top/test-fixtures/klp-convert
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-vm_cases=()
-vm_pids=()
-
-say() {
-	printf 'klp-convert-vm: %s\n' "$*" >&2
-}
-
-
+klp_module_setup "$1"
+vm_job_dir=$scratch
 
 # undefined KO: the names of its undefined symbols, sorted.
 undefined() {
@@ -85,25 +76,7 @@ run_convert() {
 
 # vm_start CASE [run-vm.sh options...]: boots the case's check.sh.
 vm_start() {
-	local case=$1
-	shift
-	say "starting VM for $case"
-	"$top/testbed/run-vm.sh" --kernel "$tree" "$@" "$fixtures/$case/check.sh" \
-		> "$scratch/$case.vm.out" 2>&1 &
-	vm_cases+=("$case")
-	vm_pids+=("$!")
-}
-
-vm_collect() {
-	local i case
-	for i in "${!vm_pids[@]}"; do
-		case=${vm_cases[$i]}
-		if wait "${vm_pids[$i]}"; then
-			t_pass "klp-convert/$case"
-		else
-			t_vm_fail "klp-convert/$case" "$scratch/$case.vm.out"
-		fi
-	done
+	vm_job_start "klp-convert/$1" "$tree" "$fixtures/$1/check.sh" "${@:2}"
 }
 
 # prepare CASE KO_NAME EXPECTED_KLP_SYMBOLS -- [klp-convert options...]:
@@ -129,16 +102,7 @@ prepare() {
 
 main() {
 	local d
-	tree=$("$top/testbed/build-kernel.sh")
-	# A rebuild of the tree (another session) waits until we are done.
-	if [ -f "$tree.lock" ]; then
-		exec {lockfd}< "$tree.lock"
-		flock -s "$lockfd"
-	fi
-	if [ ! -x "$convert" ]; then
-		t_fail klp-convert/build "no $convert (run make first)"
-		t_summary || exit 1
-	fi
+	klp_module_tree
 
 	d=$scratch/nonexported-vmlinux
 	if prepare nonexported-vmlinux livepatch-kc-nonexported.ko \
@@ -158,7 +122,7 @@ main() {
 		vm_start module-symbol --file "$d/out/livepatch-kc-configs.ko" \
 			--file "$tree/kernel/configs.ko"
 	fi
-	vm_collect
+	vm_job_collect
 	t_summary
 }
 

@@ -12,17 +12,13 @@
 #   kernel/reload-series  the kernel/series kernel patches it again
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 # shellcheck source=tests/klp-module.sh
 . "$top/tests/klp-module.sh"
 
-# shellcheck disable=SC2034 # read by build_module
-fixtures=$top/test-fixtures/klp-convert
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+klp_module_setup "$1"
 ko=$scratch/module-symbol/livepatch-kc-configs.ko
 # The stock kernel's expected failure, which run-vm.sh would count as
 # kernel trouble.
@@ -33,7 +29,7 @@ stock_console=(--allow-console 'x86/modules: Skipping invalid relocation target'
 build_livepatch() {
 	if ! build_module module-symbol module-symbol; then
 		echo "module build failed: $(build_errors module-symbol)"
-	elif ! "$build/klp-convert" --symbols "$tree/vmlinux" --symvers "$tree/Module.symvers" \
+	elif ! "$convert" --symbols "$tree/vmlinux" --symvers "$tree/Module.symvers" \
 		--module "configs=$tree/kernel/configs.ko" "$ko" "$ko" >/dev/null 2>"$scratch/convert.err"; then
 		echo "klp-convert failed: $(cat "$scratch/convert.err")"
 	fi
@@ -54,7 +50,7 @@ vm_start() {
 main() {
 	local series why i pids=() kinds=()
 	tree=$("$top/testbed/build-kernel.sh")
-	series=$(KLP_CONVERT=$build/klp-convert "$top/testbed/build-kernel.sh" --series)
+	series=$(KLP_CONVERT=$convert "$top/testbed/build-kernel.sh" --series)
 	why=$(build_livepatch)
 	if [ -n "$why" ]; then
 		t_fail kernel/reload-stock "$why"

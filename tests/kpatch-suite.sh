@@ -31,14 +31,15 @@ shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
+# shellcheck source=testbed/vm-jobs.sh
+. "$top/testbed/vm-jobs.sh"
 
 cases_dir=$top/test-fixtures/kpatches
 klp_build=$top/kmod-builder/klp-build
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-vm_jobs=${KLP_VM_JOBS:-2}
-vm_pids=()
-vm_cases=()
+vm_job_dir=$scratch
+vm_job_max=${KLP_VM_JOBS:-2}
 # What klp-build builds against, and the kernel the VM boots.
 build_for=() kernel='' tree=''
 
@@ -110,33 +111,6 @@ vm_args() {
 	fi
 }
 
-vm_start() {
-	local dir=$1 name args
-	name=$(basename "$dir")
-	mapfile -t args < <(vm_args "$dir")
-	"$top/testbed/run-vm.sh" --kernel "$kernel" --log "$scratch/$name.console.log" \
-		"${args[@]}" "$dir/check.sh" > "$scratch/$name.vm.out" 2>&1 &
-	vm_pids+=("$!")
-	vm_cases+=("$name")
-}
-
-vm_collect() {
-	local i name
-	for i in "${!vm_pids[@]}"; do
-		name=${vm_cases[$i]}
-		if wait "${vm_pids[$i]}"; then
-			t_pass "kpatch/$name"
-		else
-			mkdir -p "$logs"
-			cp "$scratch/$name.console.log" "$logs/" 2> /dev/null || true
-			sed 's/^/    /' "$scratch/$name.vm.out" | tail -n 45
-			t_fail "kpatch/$name" "in the VM (console: $logs/$name.console.log)"
-		fi
-	done
-	vm_pids=()
-	vm_cases=()
-}
-
 # klp-build --distro names the image it built for; its modules stand in
 # for a built tree's.
 distro_target() {
@@ -149,7 +123,7 @@ distro_target() {
 }
 
 run_case() {
-	local dir=$1 name why
+	local dir=$1 name why args
 	name=$(basename "$dir")
 	if ! why=$(build_case "$dir"); then
 		t_fail "kpatch/$name" "$why"
@@ -160,8 +134,8 @@ run_case() {
 		t_pass "kpatch/$name"
 		return
 	fi
-	vm_start "$dir"
-	[ "${#vm_pids[@]}" -lt "$vm_jobs" ] || vm_collect
+	mapfile -t args < <(vm_args "$dir")
+	vm_job_start "kpatch/$name" "$kernel" "$dir/check.sh" "${args[@]}"
 }
 
 main() {
@@ -173,7 +147,6 @@ main() {
 		build_for=(-s "$tree")
 		kernel=$tree
 	fi
-	logs=${KLP_CACHE_DIR:-$top/.cache}/kpatch-logs
 	export KLP_TOOLS_DIR=$build
 	# Refused builds keep their scratch directory (the user's log): here, in ours.
 	export TMPDIR=$scratch
@@ -188,7 +161,7 @@ main() {
 	for dir in "${cases[@]}"; do
 		run_case "${dir%/}"
 	done
-	vm_collect
+	vm_job_collect
 }
 
 main "$@"

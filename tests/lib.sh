@@ -40,13 +40,13 @@ t_fail() {
 	printf 'FAIL %s: %s\n' "$name" "$*"
 }
 
-# t_vm_fail NAME OUT: a failed run-vm.sh whose output is in OUT: shows it,
-# and records the failure with run-vm.sh's reason.
+# t_vm_fail NAME OUT [NOTE]: a failed run-vm.sh whose output is in OUT:
+# shows it, and records the failure with run-vm.sh's reason (and NOTE).
 t_vm_fail() {
 	local why
 	sed 's/^/    /' "$2"
 	why=$(sed -n 's/^run-vm: \(FAILED\|error\): //p' "$2" | head -n 1)
-	t_fail "$1" "in the VM: ${why:-run-vm.sh failed}"
+	t_fail "$1" "in the VM: ${why:-run-vm.sh failed}${3:+ ($3)}"
 }
 
 # t_check NAME CMD...: pass when CMD succeeds, else fail with its output.

@@ -15,10 +15,10 @@
 
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/livepatch.h>
-#include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+
+#include "kc-livepatch.h"
 
 /* kernel/configs.c, global in configs.ko but not exported */
 extern char kernel_config_data;
@@ -53,35 +53,4 @@ static ssize_t livepatch_ikconfig_read_current(struct file *file, char __user *b
 	return done + ret;
 }
 
-static struct klp_func funcs[] = {
-	{
-		.old_name = "ikconfig_read_current",
-		.new_func = livepatch_ikconfig_read_current,
-	}, { }
-};
-
-static struct klp_object objs[] = {
-	{
-		.name = "configs",
-		.funcs = funcs,
-	}, { }
-};
-
-static struct klp_patch patch = {
-	.mod = THIS_MODULE,
-	.objs = objs,
-};
-
-static int livepatch_init(void)
-{
-	return klp_enable_patch(&patch);
-}
-
-static void livepatch_exit(void)
-{
-}
-
-module_init(livepatch_init);
-module_exit(livepatch_exit);
-MODULE_LICENSE("GPL");
-MODULE_INFO(livepatch, "Y");
+KC_LIVEPATCH("configs", "ikconfig_read_current", livepatch_ikconfig_read_current);

@@ -11,20 +11,6 @@ set -eu
 p=livepatch_k06_1
 uptime_re='^[0-9]*\.[0-9][0-9] [0-9]*\.[0-9][0-9]$'
 
-# print_tainted()'s string for the current taint mask (kernel/panic.c).
-taint_string() {
-	awk -v m="$(cat /proc/sys/kernel/tainted)" 'BEGIN {
-		if (m == 0) { print "Not tainted"; exit }
-		t = "PFSRMBUDAWCIOELKXTN"; s = "Tainted: "
-		for (i = 0; i < 19; i++) {
-			if (m % 2) c = substr(t, i + 1, 1)
-			else c = (i == 0) ? "G" : " "
-			s = s c; m = int(m / 2)
-		}
-		print s
-	}'
-}
-
 before=$(cat /proc/uptime)
 assert_contains "$before" "$uptime_re"
 assert_eq "lines of /proc/uptime" 1 "$(echo "$before" | wc -l)"
@@ -32,9 +18,7 @@ klp_load /test/livepatch-k06_1.ko
 klp_wait_transition $p
 out=$(cat /proc/uptime)
 assert_contains "$(echo "$out" | sed -n 1p)" "$uptime_re"
-want=$(taint_string)
-assert_contains "$want" "^Tainted: .*K"
-assert_eq "line 2 of patched /proc/uptime" "klp-build: [$want]" "$(echo "$out" | sed -n 2p)"
+assert_print_tainted "line 2 of patched /proc/uptime" klp-build "$(echo "$out" | sed -n 2p)"
 klp_disable $p
 out=$(cat /proc/uptime)
 assert_contains "$out" "$uptime_re"
