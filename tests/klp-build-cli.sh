@@ -87,6 +87,17 @@ cp -r "$t" "$scratch/built"
 : > "$scratch/built/vmlinux"
 : > "$scratch/built/Module.symvers"
 expect equals-in-name 3 'fs/a.c is not built with this .config' -s "$scratch/built" "v=1 \$(touch pwned).patch"
+# A patch that does not apply: exit 4, and a failed manifest that
+# carries patch's complaint, so that CI can tell the user which hunk.
+stale_out=$scratch/stale-out
+expect stale-manifest-exit 4 'does not apply to' -s "$t" -o "$stale_out" -n s "$scratch/stale.patch"
+if ! out=$(jq -e '.status == "failed" and .module == null and .failure.phase == "prepare" and (.failure.message | test("stale.patch does not apply")) and any(.failure.output[]; test("FAILED"))' "$stale_out/livepatch-s.json" 2>&1); then
+	t_fail klp-build-cli/stale-manifest "jq gave $out on: $(cat "$stale_out/livepatch-s.json" 2>&1)"
+elif [ -e "$stale_out/livepatch-s.ko" ]; then
+	t_fail klp-build-cli/stale-manifest "a module in $stale_out"
+else
+	t_pass klp-build-cli/stale-manifest
+fi
 # A tree that does not build (its Makefile is empty): exit 1, and a
 # manifest that says so in place of the module an earlier build left.
 failed=$scratch/failed-out
