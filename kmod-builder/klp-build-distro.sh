@@ -308,7 +308,22 @@ distro_verify_ko_functions() {
 			die "$EXIT_BUILD" "patched function $f is not in ${obj_ko[$obj]}: the stock $mod does not have it (inlined or configured out); patch its callers instead"
 		[[ -n $want && " $sizes " == *" $want "* ]] ||
 			die "$EXIT_BUILD" "$f of $obj is ${want:-no} bytes as compiled here but${sizes} in ${obj_ko[$obj]}: the prepared source does not build what Debian shipped (another linux-source-6.1 or gcc?); report this with the log"
-	done < <(sed -n 's/^changed function: //p' "$scratch/diff/${obj//\//_}.stdout" 2> /dev/null)
+	done < <(distro_changed_functions "$obj")
+}
+
+# The functions the differ found changed in object $1 (none when it had
+# no diff, as an object without a change has not).
+distro_changed_functions() {
+	sed -n 's/^changed function: //p' "$scratch/diff/${1//\//_}.stdout" 2> /dev/null || true
+}
+
+# Each changed function of a vmlinux object is in System.map.
+distro_verify_map_functions() {
+	local sym
+	while read -r sym; do
+		[ "$(distro_map_count "$sym")" -gt 0 ] ||
+			die "$EXIT_BUILD" "patched function $sym is not in $vmlinux_syms: this image does not have it (inlined or configured out); patch its callers instead"
+	done < <(distro_changed_functions "$1")
 }
 
 # The symbol lists of each patched module: its stock .ko's, and its
@@ -341,11 +356,11 @@ distro_verify_module() {
 			distro_verify_ko_symbol "$obj" "$sym" "$pos"
 		fi
 	done < <(distro_klp_symbols "$ko")
-	while read -r sym; do
-		[ "$(distro_map_count "$sym")" -gt 0 ] ||
-			die "$EXIT_BUILD" "patched function $sym is not in $vmlinux_syms: this image does not have it (inlined or configured out); patch its callers instead"
-	done < <(report_functions | awk '/^object: / { o = $2 } o == "vmlinux" && /^changed function: / { print $3 }')
 	for obj in "${objects[@]}"; do
-		[ "${obj_module[$obj]}" = vmlinux ] || distro_verify_ko_functions "$obj"
+		if [ "${obj_module[$obj]}" = vmlinux ]; then
+			distro_verify_map_functions "$obj"
+		else
+			distro_verify_ko_functions "$obj"
+		fi
 	done
 }

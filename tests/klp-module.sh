@@ -31,8 +31,9 @@ klp_module_tree() {
 }
 
 # build_module NAME CASE [KCFLAGS]: fixture CASE (with the header the
-# fixtures share) built in $scratch/NAME, with modpost accepting the unresolved symbols klp-convert is for; the
-# output is in $scratch/NAME/build.log.
+# fixtures share) built in $scratch/NAME, with modpost accepting the
+# unresolved symbols klp-convert is for; the output is in
+# $scratch/NAME/build.log.
 build_module() {
 	local dir=${scratch:?}/$1 case=$2
 	mkdir -p "$dir"
