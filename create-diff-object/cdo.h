@@ -30,6 +30,14 @@ enum {
 	EXIT_ERROR = 1,
 	EXIT_USAGE = 2,
 	EXIT_NO_CHANGE = 3,
+	EXIT_REFUSED = 5,	/* klp-build's code for an unsafe change */
+};
+
+/* An unsafe change refused: refuse.c's message, as --refusals records it. */
+struct refusal {
+	const char *symbol;
+	char *reason;
+	const char *advice;
 };
 
 struct special_size {
@@ -67,7 +75,8 @@ struct cdo {
 	struct symvers *symvers;
 	struct special_size *sizes;	/* entry sizes of special sections */
 	size_t nr_sizes;
-	int refusals;
+	struct refusal *refusals;
+	size_t nr_refusals;
 	struct worklist work;
 	struct special *specials;
 	size_t nr_specials;
@@ -127,6 +136,7 @@ bool is_callback_section(const struct section *sec);
 
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);
+void free_refusals(struct cdo *c);
 
 /* include.c */
 int include(struct cdo *c);

@@ -4,7 +4,7 @@
  *
  * Finds the functions PATCHED.o changes or adds relative to ORIG.o and
  * writes an object carrying them, ready to link into a livepatch module.
- * Exit: 0 written, 1 error or unsafe change, 2 usage, 3 no change.
+ * Exit: 0 written, 1 error, 2 usage, 3 no change, 5 unsafe change refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,11 +14,13 @@
 
 #include "cdo.h"
 #include "cli.h"
+#include "out-file.h"
+#include "record.h"
 #include "util.h"
 
 struct options {
 	struct cdo *cdo;		/* where --entry-size goes */
-	const char *symbols, *symvers, *objname, *probe;
+	const char *symbols, *symvers, *objname, *probe, *refusals;
 	const char *orig, *patched, *out;
 };
 
@@ -31,6 +33,8 @@ static const struct cli_opt opts[] = {
 	{ "object", "NAME", 'o', "vmlinux (default) or the module being patched" },
 	{ "entry-size", "SEC=N", 'e', "entry size of a special section (repeatable)" },
 	{ "entry-sizes", "PROBE.o", 'E', "entry sizes from klp-entry-sizes.c built for the kernel" },
+	{ "refusals", "FILE", 'r', "write a record of each unsafe change refused to FILE\n"
+				   "(tab-separated: object, file, symbol, reason, advice)" },
 	{ "debug", NULL, 'd', "explain correlation and change decisions" },
 	{ NULL, NULL, 0, NULL },
 };
@@ -97,6 +101,7 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 'v': o->symvers = arg; break;
 	case 'o': o->objname = arg; break;
 	case 'E': o->probe = arg; break;
+	case 'r': o->refusals = arg; break;
 	case 'd': debug_enabled = true; break;
 	case 'e':
 		if (add_entry_size(o->cdo, arg)) {
@@ -122,6 +127,10 @@ static int take_operands(void *ctx, int n, char **args)
 	o->orig = args[0];
 	o->patched = args[1];
 	o->out = args[2];
+	if (o->refusals && !strcmp(o->refusals, o->out)) {
+		err_msg(NULL, "--refusals %s: the same file as OUT.o; name a file of its own", o->refusals);
+		return -1;
+	}
 	return 0;
 }
 
@@ -133,7 +142,8 @@ static const struct cli_tool cli = {
 	.opts = opts,
 	.tail = "stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
 		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
-		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
+		"Exit: 0 OUT.o written, 1 error, 2 usage, 3 no change, 5 unsafe change refused\n"
+		"(no OUT.o). On failure OUT.o is left as it was.\n"
 		"See create-diff-object(1).\n",
 	.handle = handle_opt,
 	.operands = take_operands,
@@ -274,6 +284,43 @@ static bool any_function_included(const struct cdo *c)
 	return false;
 }
 
+/*
+ * The records of --refusals, written once the changes are judged: one
+ * line per refusal, an empty file when there was none.
+ */
+static int write_refusals(const struct cdo *c, const char *path)
+{
+	struct out_file f;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&buf, &len);
+	int ret;
+
+	for (i = 0; mem && i < c->nr_refusals; i++) {
+		const struct refusal *r = &c->refusals[i];
+
+		record_put(mem, c->objname, 0);
+		record_put(mem, c->patched->path, 0);
+		record_put(mem, r->symbol, 0);
+		record_put(mem, r->reason, 0);
+		record_put(mem, r->advice, 1);
+	}
+	if (!mem || fclose(mem)) {
+		err_msg(path, "write_refusals: out of memory; free memory or split the job");
+		free(buf);
+		return -1;
+	}
+	ret = out_open(&f, path);
+	if (!ret && out_write(&f, buf, len)) {
+		out_abort(&f);
+		ret = -1;
+	}
+	if (!ret)
+		ret = out_commit(&f);
+	free(buf);
+	return ret;
+}
+
 static int run(struct cdo *c, const struct options *o)
 {
 	if (load(c, o))
@@ -282,10 +329,12 @@ static int run(struct cdo *c, const struct options *o)
 	compare(c);
 	apply_markers(c);
 	refuse_unsafe(c);
-	if (c->refusals) {
-		err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
-			c->refusals > 1 ? "s" : "");
+	if (o->refusals && write_refusals(c, o->refusals))
 		return EXIT_ERROR;
+	if (c->nr_refusals) {
+		err_msg(o->patched, "%zu unsafe change%s; no output written", c->nr_refusals,
+			c->nr_refusals > 1 ? "s" : "");
+		return EXIT_REFUSED;
 	}
 	if (include(c))
 		return EXIT_ERROR;
@@ -305,6 +354,7 @@ static void cleanup(struct cdo *c)
 
 	free_emit(c);
 	free_special(c);
+	free_refusals(c);
 	close_source_lines();
 	target_free(c->target);
 	symvers_free(c->symvers);
@@ -313,6 +363,16 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_sizes; i++)
 		free((char *)c->sizes[i].name);
 	free(c->sizes);
+}
+
+/* Neither output may replace an input, or anything but a regular file. */
+static int check_outputs(const struct options *o)
+{
+	const char *inputs[] = { o->orig, o->patched, o->symbols, o->symvers, o->probe,
+				 o->out };
+
+	return out_check(o->out, inputs, 5) ||
+	       (o->refusals && out_check(o->refusals, inputs, 6)) ? -1 : 0;
 }
 
 /* The whole command, callable again in one process (the fuzz harnesses). */
@@ -331,10 +391,7 @@ int cdo_main(int argc, char **argv)
 	}
 	c.out_path = o.out;
 	c.objname = o.objname;
-	ret = run(&c, &o);
-	/* A stale OUT.o from an earlier run must not pass for this one's. */
-	if (ret != EXIT_CHANGED && unlink(o.out) && errno != ENOENT)
-		warn_msg(o.out, "cannot remove the stale output: %s", strerror(errno));
+	ret = check_outputs(&o) ? EXIT_ERROR : run(&c, &o);
 	fflush(stdout);
 	cleanup(&c);
 	return ret;

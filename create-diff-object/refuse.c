@@ -17,12 +17,29 @@ static bool is_init_section(const struct section *sec)
 	       str_starts(sec->name, ".text.exit.");
 }
 
-/* Takes ownership of @what. */
+/*
+ * Every refusal passes here: the message on stderr, and the record
+ * --refusals writes (write_refusals()). Takes ownership of @what.
+ */
 static void refuse(struct cdo *c, const char *sym, char *what, const char *advice)
 {
+	struct refusal *r;
+
 	err_msg(c->patched->path, "%s: %s; %s", sym, what, advice);
-	free(what);
-	c->refusals++;
+	c->refusals = xrealloc(c->refusals, (c->nr_refusals + 1) * sizeof(*c->refusals));
+	r = &c->refusals[c->nr_refusals++];
+	r->symbol = sym;
+	r->reason = what;
+	r->advice = advice;
+}
+
+void free_refusals(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_refusals; i++)
+		free(c->refusals[i].reason);
+	free(c->refusals);
 }
 
 /* ftrace redirects a function through its __fentry__ call, first in its body. */
@@ -73,9 +90,9 @@ static void check_references(struct cdo *c, struct symbol *f)
 		resolve_target(f->sec, &r[i], &t);
 		if (t.kind != TARGET_SYMBOL || !t.sym->sec || !is_init_section(t.sym->sec))
 			continue;
-		err_msg(c->patched->path, "%s: references %s in %s, which the kernel frees after boot; do not use __init/__initdata/__exit symbols from patched code",
-			f->name, t.sym->name, t.sym->sec->name);
-		c->refusals++;
+		refuse(c, f->name, xasprintf("references %s in %s, which the kernel frees after boot",
+					     t.sym->name, t.sym->sec->name),
+		       "do not use __init/__initdata/__exit symbols from patched code");
 	}
 }
 

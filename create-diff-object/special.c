@@ -67,11 +67,35 @@ static size_t guess_size(const struct cdo *c, const struct section *sec, size_t 
 	return sec->rela->relocs[0].type == R_X86_64_64 ? 24 : 16;
 }
 
+/*
+ * An entry is copied with the relocations inside it: one that straddles
+ * two entries says the entry size is wrong, and would be written past
+ * the end of the copy.
+ */
+static int check_entry_relocs(const struct cdo *c, const struct section *sec, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < sec->rela->nr_relocs; i++) {
+		const struct reloc *r = &sec->rela->relocs[i];
+
+		if (r->offset % size + elf_reloc_width(r->type) <= size)
+			continue;
+		err_msg(c->patched->path, "%s: a %d-byte relocation at offset 0x%llx crosses the end of an entry of %zu bytes; pass the kernel's entry size with --entry-size %s=BYTES",
+			sec->name, elf_reloc_width(r->type), (unsigned long long)r->offset,
+			size, sec->name);
+		return -1;
+	}
+	return 0;
+}
+
 static int add_special(struct cdo *c, struct section *sec, size_t size)
 {
 	struct special *sp;
 
 	size = guess_size(c, sec, size);
+	if (check_entry_relocs(c, sec, size))
+		return -1;
 	/*
 	 * The last entry may lack its tail padding (an asm-built table of
 	 * 12-byte entries at a stride of 16): anything shorter than that is

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "klp-convert.h"
+#include "out-file.h"
 #include "util.h"
 
 struct options {
@@ -111,8 +112,29 @@ static int load_targets(struct convert *cv, struct options *o)
 	return 0;
 }
 
+/*
+ * OUT.ko may be IN.ko (converted in place, atomically), but no other
+ * input, and only a regular file.
+ */
+static int check_output(const struct options *o)
+{
+	const char **inputs = xcalloc(o->nr_modules + 2, sizeof(*inputs));
+	size_t i;
+	int ret;
+
+	inputs[0] = o->symbols;
+	inputs[1] = o->symvers;
+	for (i = 0; i < o->nr_modules; i++)
+		inputs[i + 2] = strchr(o->modules[i], '=') + 1;
+	ret = out_check(o->out, inputs, o->nr_modules + 2);
+	free(inputs);
+	return ret;
+}
+
 static int run(struct convert *cv, struct options *o)
 {
+	if (check_output(o))
+		return 1;
 	cv->obj = elf_load(o->in, ELF_LOAD_RELOCATABLE);
 	if (!cv->obj)
 		return 1;

@@ -9,11 +9,9 @@
  */
 #include <errno.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -21,6 +19,7 @@
 #include "cli.h"
 #include "klp-manifest.h"
 #include "klp-rela.h"
+#include "out-file.h"
 #include "util.h"
 
 struct options {
@@ -417,74 +416,30 @@ fail:
 	return NULL;
 }
 
-static int write_all(int fd, const char *s, size_t len)
+static int write_manifest(const char *path, const char *text)
 {
-	ssize_t n;
+	struct out_file f;
 
-	while (len) {
-		n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		s += n;
-		len -= n;
+	if (out_open(&f, path))
+		return -1;
+	if (out_write(&f, text, strlen(text)) || out_write(&f, "\n", 1)) {
+		out_abort(&f);
+		return -1;
 	}
-	return 0;
+	return out_commit(&f);
 }
 
-/* A temporary file next to @path, renamed over it once complete; -1 and errno. */
-static int write_renamed(const char *path, const char *text)
+/* Neither the module nor a patch it hashes may be overwritten by the manifest. */
+static int check_output(const struct options *o)
 {
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	mode_t mask = umask(0);
-	int fd, err, ret = -1;
+	const char **inputs = xcalloc(o->nr_patches + 1, sizeof(*inputs));
+	int ret;
 
-	umask(mask);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
-	if (fchmod(fd, 0666 & ~mask) || write_all(fd, text, strlen(text)) ||
-	    write_all(fd, "\n", 1)) {
-		err = errno;
-		close(fd);
-		unlink(tmp);
-		errno = err;
-		goto out;
-	}
-	if (close(fd) || rename(tmp, path)) {
-		err = errno;
-		unlink(tmp);
-		errno = err;
-		goto out;
-	}
-	ret = 0;
-out:
-	free(tmp);
-	return ret;
-}
-
-/*
- * A Ctrl-C or kill during the write would leave the temporary file
- * behind: the signals wait until the manifest is in place, or gone.
- */
-static int write_atomic(const char *path, const char *text)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	sigset_t block, old;
-	size_t i;
-	int ret, err;
-
-	sigemptyset(&block);
-	for (i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
-		sigaddset(&block, sigs[i]);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = write_renamed(path, text);
-	err = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ret)
-		err_msg(path, "cannot write it: %s; check the directory exists and is writable",
-			strerror(err));
+	inputs[0] = o->module;
+	if (o->nr_patches)
+		memcpy(inputs + 1, o->patches, o->nr_patches * sizeof(*inputs));
+	ret = out_check(o->out, inputs, o->nr_patches + 1);
+	free(inputs);
 	return ret;
 }
 
@@ -494,6 +449,8 @@ static int run(const struct options *o)
 	struct json_object *doc;
 	int ret = 1;
 
+	if (check_output(o))
+		return 1;
 	if (o->module) {
 		obj = elf_load(o->module, ELF_LOAD_RELOCATABLE);
 		if (!obj)
@@ -501,7 +458,7 @@ static int run(const struct options *o)
 	}
 	doc = manifest(o, obj);
 	if (doc) {
-		ret = write_atomic(o->out, json_object_to_json_string_ext(doc,
+		ret = write_manifest(o->out, json_object_to_json_string_ext(doc,
 				   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 				   JSON_C_TO_STRING_NOSLASHESCAPE)) ? 1 : 0;
 		json_object_put(doc);

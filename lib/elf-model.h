@@ -138,6 +138,8 @@ enum elf_load_flags {
 
 /* elf-read.c */
 struct elf_obj *elf_load(const char *path, unsigned int flags);
+/* Bytes relocation @type writes: 0 for none, -1 for a type x86_64 does not define. */
+int elf_reloc_width(uint32_t type);
 void elf_free(struct elf_obj *obj);
 
 /* lookups */

@@ -292,6 +292,66 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags)
 	return 0;
 }
 
+/* Bytes relocation @type writes: 0 for none, -1 for a type x86_64 does not define. */
+int elf_reloc_width(uint32_t type)
+{
+	static const signed char width[R_X86_64_NUM] = {
+		[R_X86_64_NONE] = 0, [R_X86_64_64] = 8, [R_X86_64_PC32] = 4,
+		[R_X86_64_GOT32] = 4, [R_X86_64_PLT32] = 4, [R_X86_64_COPY] = 0,
+		[R_X86_64_GLOB_DAT] = 8, [R_X86_64_JUMP_SLOT] = 8,
+		[R_X86_64_RELATIVE] = 8, [R_X86_64_GOTPCREL] = 4, [R_X86_64_32] = 4,
+		[R_X86_64_32S] = 4, [R_X86_64_16] = 2, [R_X86_64_PC16] = 2,
+		[R_X86_64_8] = 1, [R_X86_64_PC8] = 1, [R_X86_64_DTPMOD64] = 8,
+		[R_X86_64_DTPOFF64] = 8, [R_X86_64_TPOFF64] = 8, [R_X86_64_TLSGD] = 4,
+		[R_X86_64_TLSLD] = 4, [R_X86_64_DTPOFF32] = 4, [R_X86_64_GOTTPOFF] = 4,
+		[R_X86_64_TPOFF32] = 4, [R_X86_64_PC64] = 8, [R_X86_64_GOTOFF64] = 8,
+		[R_X86_64_GOTPC32] = 4, [R_X86_64_GOT64] = 8, [R_X86_64_GOTPCREL64] = 8,
+		[R_X86_64_GOTPC64] = 8, [R_X86_64_GOTPLT64] = 8, [R_X86_64_PLTOFF64] = 8,
+		[R_X86_64_SIZE32] = 4, [R_X86_64_SIZE64] = 8,
+		[R_X86_64_GOTPC32_TLSDESC] = 4, [R_X86_64_TLSDESC_CALL] = 0,
+		[R_X86_64_TLSDESC] = 16, [R_X86_64_IRELATIVE] = 8,
+		[R_X86_64_RELATIVE64] = 8, [39] = -1, [40] = -1,
+		[R_X86_64_GOTPCRELX] = 4, [R_X86_64_REX_GOTPCRELX] = 4,
+	};
+
+	return type < R_X86_64_NUM ? width[type] : -1;
+}
+
+/*
+ * A field of 4 bytes or fewer holds a 32-bit value: an addend beyond
+ * 32 bits cannot come from an assembler, only from a damaged object.
+ */
+static bool addend_fits(int64_t addend, int width)
+{
+	return width > 4 || (addend >= -(INT64_C(1) << 32) && addend <= (INT64_C(1) << 32));
+}
+
+/* Validated here once, so that every tool may trust a relocation's type and place. */
+static int check_reloc(struct elf_obj *obj, const struct section *rela, size_t i,
+		       const struct reloc *r)
+{
+	const struct section *base = rela->base;
+	int width = elf_reloc_width(r->type);
+
+	if (width < 0) {
+		err_msg(obj->path, "elf_load: relocation %zu of %s has type %u, which x86_64 does not define; %s",
+			i, rela->name, r->type, CORRUPT);
+		return -1;
+	}
+	if (r->offset > base->size || (uint64_t)width > base->size - r->offset) {
+		err_msg(obj->path, "elf_load: relocation %zu of %s writes %d bytes at offset 0x%llx, outside %s (0x%zx bytes); %s",
+			i, rela->name, width, (unsigned long long)r->offset, base->name,
+			base->size, CORRUPT);
+		return -1;
+	}
+	if (!addend_fits(r->addend, width)) {
+		err_msg(obj->path, "elf_load: relocation %zu of %s has addend %lld, which its %d-byte field cannot hold; %s",
+			i, rela->name, (long long)r->addend, width, CORRUPT);
+		return -1;
+	}
+	return 0;
+}
+
 static int read_relocs(struct elf_obj *obj, struct section *rela)
 {
 	size_t nr, i;
@@ -327,6 +387,8 @@ static int read_relocs(struct elf_obj *obj, struct section *rela)
 		reloc->type = GELF_R_TYPE(r.r_info);
 		reloc->addend = r.r_addend;
 		reloc->sym = obj->syms[symidx];
+		if (check_reloc(obj, rela, i, reloc))
+			return -1;
 	}
 	return 0;
 }

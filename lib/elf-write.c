@@ -3,9 +3,8 @@
  * Writing the model as a new ET_REL object. String tables, the symbol
  * table (locals first, as the ELF spec requires), relocation and group
  * sections are regenerated from the model, so that a tool edits
- * pointers and never patches indices by hand. The file is written to a
- * temporary name beside the target and renamed into place, so a failed
- * run never leaves a half-written object.
+ * pointers and never patches indices by hand. The file goes through
+ * out-file.c, so a failed run never leaves a half-written object.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "elf-model.h"
+#include "out-file.h"
 #include "util.h"
 
 struct strtab {
@@ -176,6 +176,13 @@ static int build_rela(struct elf_obj *obj, struct section *rela)
 			free(out);
 			return -1;
 		}
+		if (elf_reloc_width(r->type) < 0 || r->offset > rela->base->size ||
+		    (uint64_t)elf_reloc_width(r->type) > rela->base->size - r->offset) {
+			err_msg(obj->path, "elf_write: %s: relocation of type %u at 0x%llx lies outside %s; this is a bug, please report it",
+				rela->name, r->type, (unsigned long long)r->offset, rela->base->name);
+			free(out);
+			return -1;
+		}
 		out[i].r_offset = r->offset;
 		out[i].r_info = GELF_R_INFO(r->sym->out_idx, r->type);
 		out[i].r_addend = r->addend;
@@ -271,7 +278,7 @@ fail:
 	return -1;
 }
 
-static int emit(struct elf_obj *obj, int fd, const char *tmp)
+static int emit(struct elf_obj *obj, int fd, const char *path)
 {
 	Elf *elf = elf_begin(fd, ELF_C_WRITE, NULL);
 	GElf_Ehdr eh;
@@ -308,7 +315,7 @@ static int emit(struct elf_obj *obj, int fd, const char *tmp)
 	ret = 0;
 	goto out;
 out_err:
-	err_msg(tmp, "elf_write: libelf failed: %s; check free disk space", elf_errmsg(-1));
+	err_msg(path, "elf_write: libelf failed: %s; check free disk space", elf_errmsg(-1));
 out:
 	if (elf)
 		elf_end(elf);
@@ -317,37 +324,18 @@ out:
 
 int elf_write(struct elf_obj *obj, const char *path)
 {
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	mode_t mask = umask(0);
+	struct out_file f;
 	bool xindex;
 	size_t next_idx;
-	int fd, ret = -1;
 
-	umask(mask);
 	elf_version(EV_CURRENT);
 	ensure_tables(obj);
 	next_idx = number_sections(obj, &xindex);
-	if (regenerate(obj, xindex, next_idx))
-		goto out;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err_msg(path, "elf_write: cannot create a file beside it: %s; check the directory exists and is writable",
-			strerror(errno));
-		goto out;
+	if (regenerate(obj, xindex, next_idx) || out_open(&f, path))
+		return -1;
+	if (emit(obj, f.fd, path)) {
+		out_abort(&f);
+		return -1;
 	}
-	if (fchmod(fd, 0666 & ~mask) || emit(obj, fd, tmp) || fsync(fd)) {
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path)) {
-		err_msg(path, "elf_write: cannot rename %s into place: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(tmp);
-	return ret;
+	return out_commit(&f);
 }

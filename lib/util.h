@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Set by each tool's main(); prefixes every message. */
 extern const char *tool_name;
@@ -26,5 +27,27 @@ void debug_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void grow_array(void **arr, size_t *cap, size_t need, size_t size);
 
 bool str_starts(const char *s, const char *prefix);
+
+/*
+ * Checked arithmetic for every offset, addend and value read from an
+ * object: a hostile or corrupt file must give an error, never a wrapped
+ * (or, signed, undefined) result.  Each returns true on overflow and
+ * leaves *@res unspecified then.
+ */
+static inline bool add_s64_overflows(int64_t a, int64_t b, int64_t *res)
+{
+	return __builtin_add_overflow(a, b, res);
+}
+
+static inline bool add_u64_overflows(uint64_t a, uint64_t b, uint64_t *res)
+{
+	return __builtin_add_overflow(a, b, res);
+}
+
+/* @base (an unsigned offset or value) moved by the signed @delta. */
+static inline bool offset_add_overflows(uint64_t base, int64_t delta, int64_t *res)
+{
+	return __builtin_add_overflow(base, delta, res);
+}
 
 #endif

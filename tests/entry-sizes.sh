@@ -76,6 +76,7 @@ else
 fi
 
 # An object that is no probe, and a missing file: exit 1, a message, no output.
+rm -f "$scratch/out.o"
 for p in "$scratch/none.o" "$scratch/missing.o"; do
 	got=$(run 16-bug-table_1--fs_proc_base --entry-sizes "$p")
 	if [ "$got" = "exit 1" ] && [ -s "$scratch/err" ] && [ ! -e "$scratch/out.o" ]; then
