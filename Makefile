@@ -49,6 +49,11 @@ JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 ifeq ($(JSONC_LIBS),)
 $(error json-c not found by pkg-config; install it with: apt-get install libjson-c-dev (or run scripts/install-deps.sh))
 endif
+# libunistring has no pkg-config file: its header says whether it is there.
+UNISTRING_LIBS := -lunistring
+ifeq ($(wildcard /usr/include/unistr.h),)
+$(error libunistring not found; install it with: apt-get install libunistring-dev (or run scripts/install-deps.sh))
+endif
 CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 ifeq ($(CRYPTO_LIBS),)
 $(error libcrypto not found by pkg-config; install it with: apt-get install libssl-dev (or run scripts/install-deps.sh))
@@ -97,7 +102,7 @@ $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/klp-manifest: $(MF_OBJS) $(BUILD)/libklpelf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS) $(UNISTRING_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libklpelf.a
 	@mkdir -p $(dir $@)

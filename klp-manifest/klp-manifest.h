@@ -3,6 +3,7 @@
  * klp-manifest: the JSON description of a livepatch module klp-build
  * writes next to it (schema in klp-build(1)).
  *   main.c    options, hashes, the document, the atomic write
+ *   text.c    every string as valid UTF-8
  *   module.c  what the module itself says, or without one (a refused,
  *             no-change or failed build), the objects klp-build considered: its patched functions
  *             (.klp_build.funcs records), new functions, .klp.sym
@@ -17,6 +18,10 @@
 
 #define SCHEMA_VERSION 1
 
+/* text.c: a JSON string of @s, bytes that are not UTF-8 written as \xHH. */
+struct json_object *json_text(const char *s);
+struct json_object *json_text_len(const char *s, size_t len);
+
 /* One new function of an object, as create-diff-object reported it. */
 struct new_func {
 	const char *objname;
@@ -29,12 +34,16 @@ struct considered {
 	const char *file;
 };
 
-/* An unsafe change the differ refused; empty strings for what is unknown. */
+/*
+ * An unsafe change refused, from a record of create-diff-object
+ * --refusals (lib/record.h); empty strings for what is unknown.
+ */
 struct refusal {
 	const char *objname;
 	const char *file;
 	const char *symbol;
-	const char *message;
+	const char *reason;
+	const char *advice;
 };
 
 /*

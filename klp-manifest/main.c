@@ -20,6 +20,7 @@
 #include "klp-manifest.h"
 #include "klp-rela.h"
 #include "out-file.h"
+#include "record.h"
 #include "util.h"
 
 struct options {
@@ -56,8 +57,9 @@ static const struct cli_opt opts[] = {
 			      "failed" },
 	{ "object", "OBJ:FILE", 'o', "without a module: tree object FILE of object OBJ was\n"
 				     "considered (repeatable)" },
-	{ "refusal", "OBJ:FILE:SYMBOL:TEXT", 'R', "an unsafe change refused; OBJ, FILE and\n"
-						  "SYMBOL may be empty (repeatable)" },
+	{ "refusal", "RECORD", 'R', "an unsafe change refused: a line of create-diff-object\n"
+				    "--refusals (OBJ, FILE, SYMBOL, REASON, ADVICE, tab-separated;\n"
+				    "all but REASON may be empty) (repeatable)" },
 	{ "failure", "PHASE:TEXT", 'F', "with --status failed: the phase that failed, and why" },
 	{ "output-line", "TEXT", 'O', "with --status failed: a line of the failing step's\n"
 				      "output (repeatable, in order)" },
@@ -134,21 +136,21 @@ static int add_object(struct options *o, char *arg)
 	return 0;
 }
 
+/* A record of create-diff-object --refusals (lib/record.h), or klp-build's own. */
 static int add_refusal(struct options *o, char *arg)
 {
-	char *f[4];
+	char *f[5];
 
-	if (split_colons(arg, f, 3)) {
-		err_msg(NULL, "--refusal %s: expected OBJ:FILE:SYMBOL:TEXT", arg);
+	if (record_split(arg, f, 5)) {
+		err_msg(NULL, "--refusal: expected a record of 5 tab-separated fields (OBJ, FILE, SYMBOL, REASON, ADVICE), as create-diff-object --refusals writes");
 		return -1;
 	}
 	if (!*f[3]) {
-		err_msg(NULL, "--refusal %s:%s:%s: expected a TEXT after the third colon",
-			f[0], f[1], f[2]);
+		err_msg(NULL, "--refusal: the record's REASON (its fourth field) is empty; say why the change was refused");
 		return -1;
 	}
 	o->refusals = xrealloc(o->refusals, (o->nr_refusals + 1) * sizeof(*o->refusals));
-	o->refusals[o->nr_refusals++] = (struct refusal){ f[0], f[1], f[2], f[3] };
+	o->refusals[o->nr_refusals++] = (struct refusal){ f[0], f[1], f[2], f[3], f[4] };
 	return 0;
 }
 
@@ -286,14 +288,14 @@ out:
 
 static struct json_object *string_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return s ? json_text(s) : NULL;
 }
 
 /* The file's base name: manifests of builds in other directories compare equal. */
 static struct json_object *base_name(const char *path)
 {
 	char *copy = xstrdup(path);
-	struct json_object *s = json_object_new_string(basename(copy));
+	struct json_object *s = json_text(basename(copy));
 
 	free(copy);
 	return s;
@@ -313,7 +315,7 @@ static struct json_object *patches_array(const struct options *o)
 		}
 		p = json_object_new_object();
 		json_object_object_add(p, "file", base_name(o->patches[i]));
-		json_object_object_add(p, "sha256", json_object_new_string(hex));
+		json_object_object_add(p, "sha256", json_text(hex));
 		json_object_array_add(arr, p);
 	}
 	return arr;
@@ -333,7 +335,7 @@ static struct json_object *module_entry(const struct options *o, const struct el
 	json_object_object_add(m, "vermagic", string_or_null(modinfo_get(obj, "vermagic")));
 	json_object_object_add(m, "replace", json_object_new_boolean(!o->no_replace));
 	json_object_object_add(m, "size", json_object_new_uint64(size));
-	json_object_object_add(m, "sha256", json_object_new_string(hex));
+	json_object_object_add(m, "sha256", json_text(hex));
 	return m;
 }
 
@@ -343,8 +345,18 @@ static struct json_object *strings_array(const char **s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, json_object_new_string(s[i]));
+		json_object_array_add(arr, json_text(s[i]));
 	return arr;
+}
+
+/* The line create-diff-object printed: the reason, then what to do. */
+static struct json_object *message(const struct refusal *f)
+{
+	char *text = xasprintf("%s; %s", f->reason, f->advice);
+	struct json_object *j = json_text(text);
+
+	free(text);
+	return j;
 }
 
 static struct json_object *refusals_array(const struct options *o)
@@ -359,7 +371,9 @@ static struct json_object *refusals_array(const struct options *o)
 		json_object_object_add(r, "object", string_or_null(*f->objname ? f->objname : NULL));
 		json_object_object_add(r, "file", string_or_null(*f->file ? f->file : NULL));
 		json_object_object_add(r, "symbol", string_or_null(*f->symbol ? f->symbol : NULL));
-		json_object_object_add(r, "message", json_object_new_string(f->message));
+		json_object_object_add(r, "message", *f->advice ? message(f) : json_text(f->reason));
+		json_object_object_add(r, "reason", json_text(f->reason));
+		json_object_object_add(r, "advice", string_or_null(*f->advice ? f->advice : NULL));
 		json_object_array_add(arr, r);
 	}
 	return arr;
@@ -373,8 +387,8 @@ static struct json_object *failure_entry(const struct options *o)
 	if (!o->fail_phase)
 		return NULL;
 	f = json_object_new_object();
-	json_object_object_add(f, "phase", json_object_new_string(o->fail_phase));
-	json_object_object_add(f, "message", json_object_new_string(o->fail_message));
+	json_object_object_add(f, "phase", json_text(o->fail_phase));
+	json_object_object_add(f, "message", json_text(o->fail_message));
 	json_object_object_add(f, "output", strings_array(o->fail_output, o->nr_fail_output));
 	return f;
 }
@@ -385,9 +399,9 @@ static struct json_object *manifest(const struct options *o, struct elf_obj *obj
 	struct json_object *doc = json_object_new_object(), *tool, *kernel, *part;
 
 	json_object_object_add(doc, "schema_version", json_object_new_int(SCHEMA_VERSION));
-	json_object_object_add(doc, "status", json_object_new_string(o->status));
+	json_object_object_add(doc, "status", json_text(o->status));
 	tool = json_object_new_object();
-	json_object_object_add(tool, "name", json_object_new_string("klp-build"));
+	json_object_object_add(tool, "name", json_text("klp-build"));
 	json_object_object_add(tool, "version", string_or_null(o->tool_version));
 	json_object_object_add(doc, "tool", tool);
 	kernel = json_object_new_object();

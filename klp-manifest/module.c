@@ -18,7 +18,7 @@ static struct json_object *new_object(const char *name)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "name", json_text(name));
 	json_object_object_add(o, "changed_functions", json_object_new_array());
 	json_object_object_add(o, "new_functions", json_object_new_array());
 	json_object_object_add(o, "klp_symbols", json_object_new_array());
@@ -62,7 +62,7 @@ static struct json_object *function_entry(const char *name, const struct symbol 
 {
 	struct json_object *f = json_object_new_object();
 
-	json_object_object_add(f, "name", json_object_new_string(name));
+	json_object_object_add(f, "name", json_text(name));
 	json_object_object_add(f, "size", json_object_new_uint64(sym->sym.st_size));
 	return f;
 }
@@ -174,9 +174,9 @@ static int add_klp_symbol(const struct elf_obj *obj, const char *klpname, struct
 	name = klpname + strlen(KLP_SYM_PREFIX) + strlen(objname) + 1;
 	comma = strrchr(name, ',');
 	s = json_object_new_object();
-	json_object_object_add(s, "name", json_object_new_string_len(name, comma - name));
+	json_object_object_add(s, "name", json_text_len(name, comma - name));
 	json_object_object_add(s, "sympos", json_object_new_uint64(strtoull(comma + 1, NULL, 10)));
-	json_object_object_add(s, "symbol", json_object_new_string(klpname));
+	json_object_object_add(s, "symbol", json_text(klpname));
 	json_object_array_add(object_list(objs, objname, "klp_symbols"), s);
 	return 0;
 }
@@ -228,7 +228,7 @@ struct json_object *considered_objects(const struct considered *c, size_t nr)
 			files = json_object_new_array();
 			json_object_object_add(o, "files", files);
 		}
-		json_object_array_add(files, json_object_new_string(c[i].file));
+		json_object_array_add(files, json_text(c[i].file));
 	}
 	json_object_array_sort(objs, compare_objects);
 	return objs;

@@ -75,12 +75,12 @@ jq_check warnings '.warnings == ["a \"quoted\" warning"] and (.objects | length)
 jq_check status '.status == "built" and .refusals == []'
 }
 
-# Without a module: objects grouped vmlinux first, refusals with empty
-# fields as null and the text past the third colon whole.
+# Without a module: objects grouped vmlinux first, refusals (records of
+# create-diff-object --refusals) with empty fields as null, escapes undone.
 if "$mf" --status refused --tool-version 9.9 --patch "$d/fix.patch" \
 	--object ext4:fs/ext4/inode.o --object vmlinux:fs/pipe.o --object vmlinux:kernel/panic.o \
-	--refusal 'vmlinux:fs/pipe.o:pipe_max_size:changed "initializer"; keep: it' \
-	--refusal ':kernel/new.c::adds a new file' --warning w "$d/refused.json" 2> "$d/stderr"; then
+	--refusal $'vmlinux\tfs/pipe.o\tpipe_max_size\tchanged "initializer"\\tx\tkeep: it' \
+	--refusal $'\tkernel/new.c\t\tadds a new file\t' --warning w "$d/refused.json" 2> "$d/stderr"; then
 	t_pass klp-manifest/refused-written
 else
 	t_fail klp-manifest/refused-written "$(cat "$d/stderr")"
@@ -95,7 +95,7 @@ jq_on() {
 }
 jq_on refused-header "$d/refused.json" '.schema_version == 1 and .status == "refused" and .module == null and .tool.version == "9.9" and .warnings == ["w"] and .patches[0].file == "fix.patch"'
 jq_on refused-objects "$d/refused.json" '[.objects[] | [.name, .files, .changed_functions, .new_functions, .klp_symbols]] == [["vmlinux", ["fs/pipe.o", "kernel/panic.o"], [], [], []], ["ext4", ["fs/ext4/inode.o"], [], [], []]]'
-jq_on refusals "$d/refused.json" '.refusals == [{object: "vmlinux", file: "fs/pipe.o", symbol: "pipe_max_size", message: "changed \"initializer\"; keep: it"}, {object: null, file: "kernel/new.c", symbol: null, message: "adds a new file"}]'
+jq_on refusals "$d/refused.json" '.refusals == [{object: "vmlinux", file: "fs/pipe.o", symbol: "pipe_max_size", message: "changed \"initializer\"\tx; keep: it", reason: "changed \"initializer\"\tx", advice: "keep: it"}, {object: null, file: "kernel/new.c", symbol: null, message: "adds a new file", reason: "adds a new file", advice: null}]'
 if "$mf" --status no-change "$d/nochange.json" 2> "$d/stderr"; then
 	jq_on no-change "$d/nochange.json" '.status == "no-change" and .module == null and .objects == [] and .refusals == [] and .patches == []'
 else
@@ -112,7 +112,7 @@ else
 fi
 jq_on failure-null "$d/refused.json" '.failure == null'
 jq_on failure-null-built "$d/good.json" 'has("failure") and .failure == null'
-if [ -n "$(find "$d" -maxdepth 1 -name 'good.json.*')" ]; then
+if [ -n "$(find "$d" -maxdepth 1 -name 'good.json.*' -o -name '.klp-*')" ]; then
 	t_fail klp-manifest/no-temp-file "a temporary file was left next to the manifest"
 else
 	t_pass klp-manifest/no-temp-file
@@ -130,10 +130,11 @@ expect bad-seconds 2 'expected a number of seconds' --build-seconds soon "$d/fx.
 expect no-args 2 'expected MODULE.ko OUTPUT.json'
 expect bad-status 2 'expected built, refused, no-change or failed' --status maybe "$d/out/m.json"
 expect status-with-module 2 'expected OUTPUT.json only' --status refused "$d/fx.ko" "$d/out/m.json"
-expect refusal-with-module 2 'use them with --status refused' --refusal a:b:c:d "$d/fx.ko" "$d/out/m.json"
+expect refusal-with-module 2 'use them with --status refused' --refusal $'a\tb\tc\td\te' "$d/fx.ko" "$d/out/m.json"
 expect new-without-module 2 'no-change has none' --status no-change --new vmlinux:f "$d/out/m.json"
-expect bad-refusal 2 'refusal a:b:c: expected OBJ:FILE:SYMBOL:TEXT' --status refused --refusal a:b:c "$d/out/m.json"
-expect empty-refusal 2 'expected a TEXT' --status refused --refusal a:b:c: "$d/out/m.json"
+expect bad-refusal 2 'refusal: expected a record of 5 tab-separated fields' --status refused --refusal a:b:c:d "$d/out/m.json"
+expect bad-refusal-escape 2 'refusal: expected a record' --status refused --refusal $'a\tb\tc\td\\q\te' "$d/out/m.json"
+expect empty-refusal 2 'REASON .* is empty' --status refused --refusal $'a\tb\tc\t\te' "$d/out/m.json"
 expect bad-object 2 'object vmlinux: expected OBJ:FILE' --status refused --object vmlinux "$d/out/m.json"
 expect refused-missing-patch 1 "$msg" --status refused --patch "$d/none.patch" "$d/out/m.json"
 expect failed-without-failure 2 'no --failure PHASE:TEXT' --status failed "$d/out/m.json"
@@ -142,3 +143,47 @@ expect output-line-built 2 'use them with --status failed' --output-line x "$d/f
 expect bad-failure 2 'expected PHASE:TEXT' --status failed --failure 'diff:' "$d/out/m.json"
 expect failed-with-module 2 'expected OUTPUT.json only' --status failed --failure 'diff:x' "$d/fx.ko" "$d/out/m.json"
 expect refused-unwritable 1 'cannot create a file beside it' --status no-change "$d/out/no/such/dir/m.json"
+
+# The differ's --refusals records go into the manifest as they are.
+fx=$top/test-fixtures/diff/22-refuse-global-init
+fixture_cc "$fx/orig.c" "$d/r-orig.o"
+fixture_cc "$fx/patched.c" "$d/r-patched.o"
+rc=0
+"$build/create-diff-object" --refusals "$d/r.records" "$d/r-orig.o" "$d/r-patched.o" "$d/r-out.o" 2> /dev/null || rc=$?
+mapfile -t records < "$d/r.records"
+args=()
+for r in "${records[@]}"; do args+=(--refusal "$r"); done
+if [ "$rc" = 5 ] && [ "${#records[@]}" = 1 ] &&
+	"$mf" --status refused "${args[@]}" "$d/from-differ.json" 2> "$d/stderr"; then
+	jq_on refusal-from-differ "$d/from-differ.json" '.refusals == [{object: "vmlinux", file: "'"$d/r-patched.o"'", symbol: "threshold", message: (.refusals[0].reason + "; " + .refusals[0].advice), reason: "changed initializer of existing data (section .data.threshold)", advice: .refusals[0].advice}] and (.refusals[0].advice | test("shadow variable"))'
+else
+	t_fail klp-manifest/refusal-from-differ "exit $rc, records: ${records[*]-none}: $(cat "$d/stderr")"
+fi
+
+# Names that are not UTF-8 (a Latin-1 patch name) still give valid JSON.
+latin1=$d/$'caf\xe9.patch'
+cp "$d/fix.patch" "$latin1"
+if "$mf" --status no-change --patch "$latin1" --warning $'bad \xff byte' "$d/latin1.json" 2> "$d/stderr" &&
+	iconv -f UTF-8 -t UTF-8 "$d/latin1.json" > /dev/null 2>&1; then
+	jq_on utf8-escaped "$d/latin1.json" '.patches[0].file == "caf\\xe9.patch" and .warnings == ["bad \\xff byte"]'
+else
+	t_fail klp-manifest/utf8-escaped "not written, or not valid UTF-8: $(cat "$d/stderr")"
+fi
+
+# The manifest never replaces the module, a patch, or what is not a regular file.
+cp "$d/fx.ko" "$d/out/self.ko"
+ln -s self.ko "$d/out/link.json"
+for case in "self.ko:$d/out/self.ko" "link:$d/out/link.json" "patch:$d/fix.patch"; do
+	rc=0
+	"$mf" --patch "$d/fix.patch" "$d/out/self.ko" "${case#*:}" 2> "$d/stderr" || rc=$?
+	if [ "$rc" = 1 ] && grep -q 'out_check: the output is the input' "$d/stderr" &&
+		cmp -s "$d/fx.ko" "$d/out/self.ko" && grep -q '^+++ b/x.c' "$d/fix.patch"; then
+		t_pass "klp-manifest/output-is-input-${case%%:*}"
+	else
+		t_fail "klp-manifest/output-is-input-${case%%:*}" "exit $rc, or an input changed: $(cat "$d/stderr")"
+	fi
+done
+rm -f "$d/out/self.ko" "$d/out/link.json"
+mkfifo "$d/fifo.json"
+expect fifo-output 1 'exists and is not a regular file' --status no-change "$d/fifo.json"
+[ -p "$d/fifo.json" ] || t_fail klp-manifest/fifo-kept "the fifo was replaced"

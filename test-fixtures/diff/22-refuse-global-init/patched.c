@@ -1,4 +1,4 @@
-/* 22: changed initializer of an existing global (with a function change) -> refused, exit 1 */
+/* 22: changed initializer of an existing global (with a function change) -> refused, exit 5 */
 #include "kernel.h"
 
 int threshold = 20;

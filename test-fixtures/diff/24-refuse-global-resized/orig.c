@@ -1,4 +1,4 @@
-/* 24: an existing global changes size (int[4] -> int[8]) -> refused, exit 1 */
+/* 24: an existing global changes size (int[4] -> int[8]) -> refused, exit 5 */
 #include "kernel.h"
 
 int slots[4];

@@ -1,4 +1,4 @@
-/* 25: a changed __init function (.init.text) cannot be patched -> refused, exit 1 */
+/* 25: a changed __init function (.init.text) cannot be patched -> refused, exit 5 */
 #include "kernel.h"
 
 int boot_flags;

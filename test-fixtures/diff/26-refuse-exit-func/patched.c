@@ -1,4 +1,4 @@
-/* 26: a changed __exit function (.exit.text) cannot be patched -> refused, exit 1 */
+/* 26: a changed __exit function (.exit.text) cannot be patched -> refused, exit 5 */
 #include "kernel.h"
 
 int state;

@@ -1,4 +1,4 @@
-/* 27: a changed function referencing __initdata (freed after boot) -> refused, exit 1 */
+/* 27: a changed function referencing __initdata (freed after boot) -> refused, exit 5 */
 #include "kernel.h"
 
 static int boot_mode __initdata = 3;

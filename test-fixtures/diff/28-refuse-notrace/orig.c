@@ -1,4 +1,4 @@
-/* 28: a changed notrace function has no __fentry__ call to redirect -> refused, exit 1 */
+/* 28: a changed notrace function has no __fentry__ call to redirect -> refused, exit 5 */
 #include "kernel.h"
 
 noinline notrace int fast_path(int x)
