@@ -149,6 +149,31 @@ static const struct cli_tool cli = {
 	.operands = take_operands,
 };
 
+/*
+ * The place a relocation names, its symbol's value plus its addend (plus
+ * up to 8 bytes of instruction tail), must be a number: a 64-bit field
+ * may hold any addend, but one that overflows names no place at all.
+ */
+static int check_places(struct elf_obj *obj, const struct section *rela)
+{
+	size_t i;
+
+	for (i = 0; i < rela->nr_relocs; i++) {
+		const struct reloc *r = &rela->relocs[i];
+		int64_t raw;
+
+		if (!r->sym->sec ||
+		    (!offset_add_overflows(r->sym->sym.st_value, r->addend, &raw) &&
+		     !add_s64_overflows(raw, 8, &raw)))
+			continue;
+		err_msg(obj->path, "check_places: %s: relocation at 0x%llx against %s has addend %lld, past any place in the object; the object is corrupt, rebuild it",
+			rela->name, (unsigned long long)r->offset, r->sym->name,
+			(long long)r->addend);
+		return -1;
+	}
+	return 0;
+}
+
 /* Sorted relocations and in-bounds symbols let later stages search by range. */
 static int prepare(struct elf_obj *obj)
 {
@@ -157,8 +182,11 @@ static int prepare(struct elf_obj *obj)
 	for (i = 1; i < obj->nr_secs; i++) {
 		struct section *sec = obj->secs[i];
 
-		if (sec_is_rela(sec))
-			elf_sort_relocs(sec);
+		if (!sec_is_rela(sec))
+			continue;
+		if (check_places(obj, sec))
+			return -1;
+		elf_sort_relocs(sec);
 	}
 	index_references(obj);
 	for (i = 1; i < obj->nr_syms; i++) {

@@ -91,14 +91,19 @@ static struct symbol *pcrel_symbol(const struct section *sec, int64_t addend)
 {
 	static const int tails[] = { 4, 5, 6, 8 };
 	struct symbol *s;
+	int64_t at;
 	size_t i;
 
 	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
-		s = named_at(sec, addend + tails[i]);
+		if (add_s64_overflows(addend, tails[i], &at))
+			continue;
+		s = named_at(sec, at);
 		if (s)
 			return s;
 	}
-	return addend + 4 >= 0 ? elf_symbol_containing(sec, addend + 4) : named_at(sec, 0);
+	if (add_s64_overflows(addend, 4, &at))
+		return NULL;
+	return at >= 0 ? elf_symbol_containing(sec, at) : named_at(sec, 0);
 }
 
 static struct symbol *data_symbol(const struct section *sec, int64_t off)
@@ -129,31 +134,32 @@ void resolve_target(const struct section *base, const struct reloc *r,
 	struct symbol *sym = r->sym, *named;
 	bool in_insn = sec_is_text(base) && is_pcrel(r->type);
 	struct section *sec = sym->sec;
-	int64_t raw;
+	int64_t raw, after;
 
 	t->kind = TARGET_SYMBOL;
 	t->sym = sym;
 	t->sec = sec;
 	t->off = r->addend;
 	t->sec_off = r->addend;
-	if (!names_a_place(sym))
+	/* A place out of int64_t's reach (check_places() refused it) stays symbol + addend. */
+	if (!names_a_place(sym) ||
+	    offset_add_overflows(sym->type == STT_SECTION ? 0 : sym->sym.st_value, r->addend, &raw) ||
+	    add_s64_overflows(raw, in_insn ? 4 : 0, &after))
 		return;
-	raw = r->addend + (sym->type == STT_SECTION ? 0 : (int64_t)sym->sym.st_value);
 	t->sec_off = raw;
 	if (sec_is_strings(sec)) {
 		t->kind = TARGET_STRING;
-		t->off = raw + (in_insn ? 4 : 0);
+		t->off = after;
 		return;
 	}
 	named = in_insn ? pcrel_symbol(sec, raw) : data_symbol(sec, raw);
-	if (named) {
+	if (named && !offset_sub_overflows(raw, named->sym.st_value, &t->off)) {
 		t->sym = named;
-		t->off = raw - (int64_t)named->sym.st_value;
 		return;
 	}
 	/* A jump into .altinstr_aux: the place after the 4-byte field. */
 	t->kind = TARGET_SECTION;
-	t->off = raw + (in_insn ? 4 : 0);
+	t->off = after;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -262,9 +268,12 @@ static bool pieces_equal(const struct target *a, const struct target *b, int dep
 	struct reloc *ra, *rb;
 	size_t na, nb, i;
 
-	if (!same_but_number(a->sec->name, b->sec->name) || a->off < 0 || b->off < 0 ||
-	    (uint64_t)a->off > a->sec->size || (uint64_t)b->off > b->sec->size)
+	if (!same_but_number(a->sec->name, b->sec->name))
 		return false;
+	/* A place outside the section has no piece: the same place is all there is to compare. */
+	if (a->off < 0 || b->off < 0 ||
+	    (uint64_t)a->off > a->sec->size || (uint64_t)b->off > b->sec->size)
+		return a->off == b->off;
 	ea = piece_end(a->sec, a->off);
 	eb = piece_end(b->sec, b->off);
 	len = ea - a->off;

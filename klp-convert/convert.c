@@ -53,11 +53,12 @@ static const char *pointed_string(const struct elf_obj *obj, const struct sectio
 	for (k = 0; k < rela->nr_relocs; k++) {
 		const struct reloc *r = &rela->relocs[k];
 		const struct section *sec = r->sym->sec;
-		uint64_t off = r->sym->sym.st_value + r->addend;
+		uint64_t off;
 
 		if (r->offset != offset)
 			continue;
-		if (!sec || !sec->data || off >= sec->size ||
+		if (!sec || !sec->data || place_add_overflows(r->sym->sym.st_value, r->addend, &off) ||
+		    off >= sec->size ||
 		    !memchr(sec->data + off, 0, sec->size - off))
 			return NULL;
 		return (const char *)sec->data + off;

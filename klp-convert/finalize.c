@@ -20,6 +20,7 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 	const struct reloc *name = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, symname));
 	struct klp_build_reloc rec;
 	const char *klpname;
+	uint64_t where;
 
 	if (!place || !name || !place->sym->sec) {
 		err_msg(cv->obj->path, "%s: record %zu has no place or name; the module is corrupt, rebuild it",
@@ -29,10 +30,14 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 	klpname = klp_record_string(cv->obj, KLP_RELOCS_SEC, name);
 	if (!klpname)
 		return -1;
+	if (place_add_overflows(place->sym->sym.st_value, place->addend, &where)) {
+		err_msg(cv->obj->path, "%s: record %zu places its relocation before the start of %s; the module is corrupt, rebuild it",
+			KLP_RELOCS_SEC, i, place->sym->sec->name);
+		return -1;
+	}
 	memcpy(&rec, recs->data + at, sizeof(rec));
 	cv->converted++;
-	return klp_add_reloc(cv->obj, place->sym->sec, place->sym->sym.st_value + place->addend,
-			     rec.type, klpname, rec.addend);
+	return klp_add_reloc(cv->obj, place->sym->sec, where, rec.type, klpname, rec.addend);
 }
 
 int finalize_records(struct convert *cv)

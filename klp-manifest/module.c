@@ -86,6 +86,7 @@ static int add_changed(const struct elf_obj *obj, const struct section *recs, si
 	const struct reloc *on = record_field(obj, recs, i, offsetof(struct klp_build_func, objname));
 	const char *old_name, *objname;
 	const struct symbol *sym;
+	uint64_t at;
 	struct klp_build_func rec;
 	struct json_object *f;
 
@@ -95,7 +96,8 @@ static int add_changed(const struct elf_obj *obj, const struct section *recs, si
 	objname = klp_record_string(obj, KLP_FUNCS_SEC, on);
 	if (!old_name || !objname)
 		return -1;
-	sym = elf_symbol_at(fn->sym->sec, fn->sym->sym.st_value + fn->addend);
+	sym = !fn->sym->sec || place_add_overflows(fn->sym->sym.st_value, fn->addend, &at) ? NULL :
+	      elf_symbol_at(fn->sym->sec, at);
 	if (!sym || sym->type != STT_FUNC) {
 		err_msg(obj->path, "%s: the new version of %s is not a function symbol; the module is corrupt, rebuild it",
 			KLP_FUNCS_SEC, old_name);

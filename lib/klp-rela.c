@@ -102,9 +102,10 @@ const char *klp_record_string(const struct elf_obj *obj, const char *recsec,
 			      const struct reloc *r)
 {
 	const struct section *sec = r->sym->sec;
-	uint64_t off = r->sym->sym.st_value + r->addend;
+	uint64_t off;
 
-	if (!sec || !sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off)) {
+	if (!sec || !sec->data || place_add_overflows(r->sym->sym.st_value, r->addend, &off) ||
+	    off >= sec->size || !memchr(sec->data + off, 0, sec->size - off)) {
 		err_msg(obj->path, "%s: a record's name lies outside its string table; the module is corrupt, rebuild it",
 			recsec);
 		return NULL;

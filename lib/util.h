@@ -44,8 +44,20 @@ static inline bool add_u64_overflows(uint64_t a, uint64_t b, uint64_t *res)
 	return __builtin_add_overflow(a, b, res);
 }
 
+/* @off made relative to the unsigned @base (a symbol's value). */
+static inline bool offset_sub_overflows(int64_t off, uint64_t base, int64_t *res)
+{
+	return __builtin_sub_overflow(off, base, res);
+}
+
 /* @base (an unsigned offset or value) moved by the signed @delta. */
 static inline bool offset_add_overflows(uint64_t base, int64_t delta, int64_t *res)
+{
+	return __builtin_add_overflow(base, delta, res);
+}
+
+/* The same, for a place that must not lie before offset 0. */
+static inline bool place_add_overflows(uint64_t base, int64_t delta, uint64_t *res)
 {
 	return __builtin_add_overflow(base, delta, res);
 }
