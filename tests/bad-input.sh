@@ -11,6 +11,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib.sh"
 # shellcheck source=tests/fixture-cc.sh
 . "$top/tests/fixture-cc.sh"
+# shellcheck source=tests/elf-poke.sh
+. "$top/tests/elf-poke.sh"
 
 cdo=$build/create-diff-object
 scratch=$(mktemp -d)
@@ -103,3 +105,105 @@ if "$cdo" --help | grep -q 'usage: create-diff-object'; then
 else
 	t_fail bad-input/help "--help does not print the usage"
 fi
+
+# --- Outputs: never an input, never anything but a regular file. ---
+# kept NAME FILE COPY: FILE is still byte for byte COPY.
+kept() {
+	if cmp -s "$2" "$3"; then
+		t_pass "bad-input/$1-input-kept"
+	else
+		t_fail "bad-input/$1-input-kept" "$2 was removed or changed"
+	fi
+}
+cp "$d/good.o" "$d/good.keep"
+cp "$d/good2.o" "$d/good2.keep"
+expect out-is-orig 1 'out_check: the output is the input' "$d/good.o" "$d/good2.o" "$d/good.o"
+kept out-is-orig "$d/good.o" "$d/good.keep"
+expect out-is-all-three 1 'out_check: the output is the input' "$d/good.o" "$d/good.o" "$d/good.o"
+kept out-is-all-three "$d/good.o" "$d/good.keep"
+expect bad-orig-out-is-patched 1 'out_check: the output is the input' "$d/text.o" "$d/good2.o" "$d/good2.o"
+kept bad-orig-out-is-patched "$d/good2.o" "$d/good2.keep"
+ln "$d/good2.o" "$d/hardlink.o"
+expect out-hardlink-to-input 1 'out_check: the output is the input' "$d/good.o" "$d/good2.o" "$d/hardlink.o"
+ln -s good.o "$d/symlink.o"
+expect out-symlink-to-input 1 'out_check: the output is the input' "$d/good.o" "$d/good2.o" "$d/symlink.o"
+expect out-is-symvers 1 'out_check: the output is the input' --symvers "$d/bad.symvers" "$d/good.o" "$d/good2.o" "$d/bad.symvers"
+mkfifo "$d/fifo.o"
+expect out-fifo 1 'exists and is not a regular file' "$d/good.o" "$d/good2.o" "$d/fifo.o"
+[ -p "$d/fifo.o" ] || t_fail bad-input/out-fifo-kept "the fifo was replaced"
+expect out-directory 1 'exists and is not a regular file' "$d/good.o" "$d/good2.o" "$d/dir.o"
+kept all-cases "$d/good.o" "$d/good.keep"
+kept all-cases "$d/good2.o" "$d/good2.keep"
+
+# A valid output name of 250 bytes: the temporary must not be longer.
+long=$d/long/$(printf 'o%.0s' {1..248}).o
+mkdir "$d/long"
+rc=0
+"$cdo" "$d/good.o" "$d/good2.o" "$long" > /dev/null 2> "$d/long.err" || rc=$?
+if [ "$rc" = 0 ] && [ -f "$long" ] && [ "$(ls -A "$d/long" | wc -l)" = 1 ]; then
+	t_pass bad-input/long-output-name
+else
+	t_fail bad-input/long-output-name "exit $rc: $(cat "$d/long.err"; ls -A "$d/long")"
+fi
+
+# SIGTERM while the output is written (fsync held 3 s by strace): the
+# temporary goes with the process, and no OUT.o appears.
+# sigterm_mid_write NAME DIR CMD...: CMD writes its output into DIR.
+sigterm_mid_write() {
+	local name=$1 dir=$2 pid rc=0 i
+	shift 2
+	strace -qq -f -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=3000000 "$@" \
+		> /dev/null 2> "$d/$name.err" &
+	pid=$!
+	for i in $(seq 50); do
+		[ -z "$(ls -A "$dir")" ] || break
+		sleep 0.1
+	done
+	pkill -TERM -P "$pid"
+	wait "$pid" || rc=$?
+	if [ -n "$(ls -A "$dir")" ]; then
+		t_fail "bad-input/$name" "left $(ls -A "$dir") behind (exit $rc)"
+	elif [ "$rc" != 143 ]; then
+		t_fail "bad-input/$name" "exit $rc, want 143 (SIGTERM): $(cat "$d/$name.err")"
+	else
+		t_pass "bad-input/$name"
+	fi
+}
+mkdir "$d/term"
+sigterm_mid_write sigterm-mid-write "$d/term" "$cdo" "$d/good.o" "$d/good2.o" "$d/term/out.o"
+
+# --- Relocations: validated on load, then trusted. ---
+cat > "$d/addend.c" <<'EOC'
+static int arr[4];
+int f(int x) { return arr[x & 3] + 1; }
+unsigned long g(void)
+{
+	unsigned long v;
+
+	asm volatile("movabs $arr, %0" : "=r"(v));
+	return v + (unsigned long)&arr[1];
+}
+EOC
+fixture_cc "$d/addend.c" "$d/addend.o"
+# damaged NAME FIELD VALUE [FIELD VALUE]: addend.o with g's second relocation changed.
+damaged() {
+	local f=$d/$1.o
+	cp "$d/addend.o" "$f"
+	poke_rela "$f" .rela.text.g 1 "$2" "$3"
+	[ $# -lt 5 ] || poke_rela "$f" .rela.text.g 1 "$4" "$5"
+	cp "$f" "$d/$1-copy.o"
+}
+arr_sym=$(readelf -rW "$d/addend.o" | sed -n 's/^0000000000000007  \([0-9a-f]\{8\}\)00000001 .*/\1/p')
+damaged pcrel-huge info $(((0x$arr_sym << 32) | 2)) addend 0x7ffffffffffffffe
+expect pcrel-huge-addend 1 'addend 9223372036854775806, which its 4-byte field cannot hold' "$d/pcrel-huge.o" "$d/pcrel-huge-copy.o" "$d/out.o"
+damaged abs-overflow addend 0x7ffffffffffffffc
+expect abs-overflowing-addend 1 'check_places: .* past any place' "$d/abs-overflow.o" "$d/abs-overflow-copy.o" "$d/out.o"
+# A huge but representable 64-bit addend, the same in both: no change.
+damaged abs-huge addend 0x4000000000000000
+expect abs-huge-addend-identical 3 'no changed or new functions' "$d/abs-huge.o" "$d/abs-huge-copy.o" "$d/out.o"
+damaged far-offset offset 0xfffffffffffffff0
+expect reloc-offset-outside 1 'writes 8 bytes at offset 0xfffffffffffffff0, outside .text.g' "$d/far-offset.o" "$d/far-offset-copy.o" "$d/out.o"
+damaged bad-type info $(((0x$arr_sym << 32) | 0xff))
+expect reloc-type-unknown 1 'has type 255, which x86_64 does not define' "$d/bad-type.o" "$d/bad-type-copy.o" "$d/out.o"
+# 8-byte __mcount_loc relocations in 3-byte entries.
+expect entry-size-too-small 1 '__mcount_loc: a 8-byte relocation at offset 0x0 crosses the end of an entry of 3 bytes' --entry-size __mcount_loc=3 "$d/good.o" "$d/good2.o" "$d/out.o"
