@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Bad input to create-diff-object: every case must end in a clear
-# "create-diff-object: FILE: ...; what to do" message and the right exit
-# code, never a crash (sanitizer report, signal), and never an OUT.o.
+# Bad input to create-diff-object (and to klp-convert, for what their
+# shared ELF model and output handling decide): every case must end in
+# a clear "TOOL: FILE: ...; what to do" message and the right exit code,
+# never a crash (sanitizer report, signal), and never an output file.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -207,3 +208,58 @@ damaged bad-type info $(((0x$arr_sym << 32) | 0xff))
 expect reloc-type-unknown 1 'has type 255, which x86_64 does not define' "$d/bad-type.o" "$d/bad-type-copy.o" "$d/out.o"
 # 8-byte __mcount_loc relocations in 3-byte entries.
 expect entry-size-too-small 1 '__mcount_loc: a 8-byte relocation at offset 0x0 crosses the end of an entry of 3 bytes' --entry-size __mcount_loc=3 "$d/good.o" "$d/good2.o" "$d/out.o"
+
+# --- klp-convert: the same model, the same outputs. ---
+kc=$build/klp-convert
+seed=$top/test-fixtures/fuzz/seeds/prefinal-livepatch-s01.ko
+# kc_expect NAME EXIT PATTERN ARGS...: like expect, for klp-convert.
+kc_expect() {
+	local name=$1 want=$2 pattern=$3 rc=0
+	shift 3
+	rm -f "$scratch/out.o"
+	${klp_wrap[@]+"${klp_wrap[@]}"} "$kc" "$@" > /dev/null 2> "$scratch/stderr" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		t_fail "bad-input/kc-$name" "exit $rc, want $want: $(cat "$scratch/stderr")"
+	elif grep -qE "$klp_bad_report" "$scratch/stderr"; then
+		t_fail "bad-input/kc-$name" "memory error or leak: $(cat "$scratch/stderr")"
+	elif [ -n "$pattern" ] && ! grep -qE "$pattern" "$scratch/stderr"; then
+		t_fail "bad-input/kc-$name" "stderr does not match /$pattern/: $(cat "$scratch/stderr")"
+	elif [ "$want" != 0 ] && [ -e "$scratch/out.o" ]; then
+		t_fail "bad-input/kc-$name" "an output file was left behind"
+	else
+		t_pass "bad-input/kc-$name"
+	fi
+}
+cp "$seed" "$d/kc.ko"
+cp "$seed" "$d/kc-far.ko"
+poke_rela "$d/kc-far.ko" .rela.text.cmdline_proc_show 0 offset 0xfffffffffffffff0
+kc_expect finalize-offset-outside 1 'offset 0xfffffffffffffff0, outside .text.cmdline_proc_show' --finalize "$d/kc-far.ko" "$d/out.o"
+cp "$seed" "$d/kc-type.ko"
+kc_sym=$(readelf -rW "$seed" | sed -n '/^Relocation section .\.rela\.text\.cmdline_proc_show/,/^$/s/^[0-9a-f]\{16\}  \([0-9a-f]\{8\}\)[0-9a-f]\{8\} .*/\1/p' | head -1)
+poke_rela "$d/kc-type.ko" .rela.text.cmdline_proc_show 0 info $(((0x$kc_sym << 32) | 0xff))
+kc_expect finalize-type-unknown 1 'has type 255, which x86_64 does not define' --finalize "$d/kc-type.ko" "$d/out.o"
+kc_expect out-is-symbols 1 'out_check: the output is the input' --symbols "$d/good.o" "$d/kc.ko" "$d/good.o"
+kept kc-out-is-symbols "$d/good.o" "$d/good.keep"
+printf '0x00000000\tkfree\tvmlinux\tEXPORT_SYMBOL\t\n' > "$d/good.symvers"
+cp "$d/good.symvers" "$d/good.symvers.keep"
+kc_expect out-is-symvers 1 'out_check: the output is the input' --finalize --symvers "$d/good.symvers" "$d/kc.ko" "$d/good.symvers"
+kept kc-out-is-symvers "$d/good.symvers" "$d/good.symvers.keep"
+kc_expect out-fifo 1 'exists and is not a regular file' --finalize "$d/kc.ko" "$d/fifo.o"
+[ -p "$d/fifo.o" ] || t_fail bad-input/kc-out-fifo-kept "the fifo was replaced"
+# In place (OUT.ko is IN.ko) stays allowed: the conversion replaces it whole.
+kc_expect in-place 0 '' --finalize "$d/kc.ko" "$d/kc.ko"
+if readelf -SW "$d/kc.ko" | grep -q '\.klp\.rela\.' && [ -z "$(find "$d" -maxdepth 1 -name '.klp-*')" ]; then
+	t_pass bad-input/kc-in-place-converted
+else
+	t_fail bad-input/kc-in-place-converted "no .klp.rela section in the converted module, or a temporary left"
+fi
+rm -rf "$d/long" "$d/term"
+mkdir "$d/long" "$d/term"
+rc=0
+"$kc" --finalize "$seed" "$long" 2> "$d/long.err" || rc=$?
+if [ "$rc" = 0 ] && [ -f "$long" ] && [ "$(ls -A "$d/long" | wc -l)" = 1 ]; then
+	t_pass bad-input/kc-long-output-name
+else
+	t_fail bad-input/kc-long-output-name "exit $rc: $(cat "$d/long.err"; ls -A "$d/long")"
+fi
+sigterm_mid_write kc-sigterm-mid-write "$d/term" "$kc" --finalize "$seed" "$d/term/out.ko"
