@@ -4,7 +4,7 @@
 # `make SANITIZE=1 ...` builds and tests with AddressSanitizer and UBSan
 # in a separate build directory. `make fuzz` builds the libFuzzer
 # harnesses of tests/fuzz/ with clang in build-fuzz/ and runs each for
-# FUZZ_SECONDS.
+# FUZZ_SECONDS; `make fuzz-long` for an hour each, resuming its corpus.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -83,7 +83,7 @@ TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check check-kernel check-distro sweep ci install clean demo bench \
-	shellcheck check-valgrind fuzz fuzz-run
+	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
 all: $(TOOLS)
@@ -132,6 +132,14 @@ fuzz:
 
 fuzz-run: $(FUZZERS)
 	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+# Not for CI: FUZZ_LONG_SECONDS per harness (an hour), from and into a
+# corpus kept under the cache directory, so that the next run resumes it.
+FUZZ_LONG_SECONDS ?= 3600
+FUZZ_LONG_CORPUS ?= $(or $(KLP_CACHE_DIR),$(CURDIR)/.cache)/fuzz-corpus
+fuzz-long:
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) \
+		FUZZ_CORPUS=$(FUZZ_LONG_CORPUS) fuzz-run
 
 # Userspace tests: ELF model unit tests, differ fixtures, bad input,
 # shellcheck. Needs no kernel build.

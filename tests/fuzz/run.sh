@@ -3,7 +3,9 @@
 # `make fuzz`: each libFuzzer harness for SECONDS under nice, seeded from
 # the fixture objects, the peer corpus and the inputs that once crashed
 # a tool (test-fixtures/fuzz/). What a run finds stays in
-# BUILD/fuzz/corpus/; a crashing input lands in BUILD/fuzz/artifacts/.
+# BUILD/fuzz/corpus/ (FUZZ_CORPUS, which `make fuzz-long` keeps in the
+# cache directory, so that a run resumes where the last one stopped); a
+# crashing input lands in BUILD/fuzz/artifacts/. FUZZ_NICE: niceness (10).
 #   tests/fuzz/run.sh BUILD_DIR SECONDS
 set -euo pipefail
 
@@ -27,10 +29,10 @@ stat() {
 fuzz() {
 	local name=$1 harness=$2 max_len=$3 corpus log
 	shift 3
-	corpus=$build/fuzz/corpus/$name
+	corpus=${FUZZ_CORPUS:-$build/fuzz/corpus}/$name
 	log=$build/fuzz/$name.log
 	mkdir -p "$corpus" "$build/fuzz/artifacts"
-	if nice -n 10 "$build/fuzz/$harness" -max_total_time="$secs" -timeout=30 \
+	if nice -n "${FUZZ_NICE:-10}" "$build/fuzz/$harness" -max_total_time="$secs" -timeout=30 \
 		-rss_limit_mb=2048 -max_len="$max_len" -close_fd_mask=3 \
 		-print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/$name-" \
 		"$corpus" "$@" > "$log" 2>&1; then
