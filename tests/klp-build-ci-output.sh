@@ -155,7 +155,7 @@ check_refused() {
 	jq_on refused-header "$m" '.schema_version == 1 and .status == "refused" and .module == null and .kernel.release == "'"$(cat "$tree/include/config/kernel.release")"'"'
 	jq_on refused-patches "$m" '[.patches[] | .file, .sha256] == ["1.patch", "'"$(sha256sum < "$kp/21-refuse-data-init/1.patch" | cut -d' ' -f1)"'", "2.patch", "'"$(sha256sum < "$kp/21-refuse-data-init/2.patch" | cut -d' ' -f1)"'"]'
 	jq_on refused-objects "$m" '.objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/pipe.o", "kernel/panic.o"]}]'
-	jq_on refused-list "$m" '[.refusals[] | [.object, .file, .symbol]] == [["vmlinux", "fs/pipe.o", "pipe_max_size"], ["vmlinux", "kernel/panic.o", "panic_timeout"]] and all(.refusals[]; .message | startswith("changed initializer of existing data (section .data."))'
+	jq_on refused-list "$m" '[.refusals[] | [.object, .file, .symbol]] == [["vmlinux", "fs/pipe.o", "pipe_max_size"], ["vmlinux", "kernel/panic.o", "panic_timeout"]] and all(.refusals[]; (.message | startswith("changed initializer of existing data (section .data.")) and (.reason | startswith("changed initializer of existing data (section .data.")) and (.advice | test("shadow variable")) and .message == .reason + "; " + .advice)'
 }
 
 # A refusal from the file list alone: no object, no symbol.
@@ -163,7 +163,7 @@ check_refused_new_file() {
 	local r=$scratch/newfile
 	printf -- '--- /dev/null\n+++ b/kernel/klp-ci-new.c\n@@ -0,0 +1 @@\n+int klp_ci_new;\n' > "$scratch/new-file.patch"
 	no_module refused-new-file "$r" 5 "$scratch/new-file.patch"
-	jq_on refused-new-file "$r/livepatch-ci.json" '.status == "refused" and .objects == [] and .refusals == [{object: null, file: "kernel/klp-ci-new.c", symbol: null, message: .refusals[0].message}] and (.refusals[0].message | test("adds a new file"))'
+	jq_on refused-new-file "$r/livepatch-ci.json" '.status == "refused" and .objects == [] and [.refusals[] | [.object, .file, .symbol]] == [[null, "kernel/klp-ci-new.c", null]] and (.refusals[0].message | test("adds a new file")) and (.refusals[0].reason | test("adds a new file")) and (.refusals[0].advice | test("existing file"))'
 }
 
 check_no_change() {
@@ -183,7 +183,7 @@ check_failed() {
 	jq_on failed "$f/livepatch-ci.json" '.schema_version == 1 and .status == "failed" and .module == null and .refusals == [] and .failure.phase == "build patched" and (.failure.message | test("compiling the objects failed")) and .objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/proc/cmdline.o"]}]'
 	jq_on failed-output "$f/livepatch-ci.json" 'any(.failure.output[]; test("^fs/proc/cmdline.c:[0-9]+:[0-9]+: error: ")) and .failure.output[0] == "compiling fs/proc/cmdline.o (patched) failed:"'
 	jq_on failed-patches "$f/livepatch-ci.json" '.patches == [{file: "broken.patch", sha256: "'"$(sha256sum < "$p" | cut -d' ' -f1)"'"}] and .kernel.release == "'"$(cat "$tree/include/config/kernel.release")"'" and (.build_seconds | type) == "number"'
-	if [ -n "$(find "$f" -name '*.json.*')" ]; then
+	if [ -n "$(find "$f" -name '*.json.*' -o -name '.klp-*')" ]; then
 		t_fail klp-build-ci/failed-no-temp "a temporary file was left in $f"
 	else
 		t_pass klp-build-ci/failed-no-temp
