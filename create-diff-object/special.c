@@ -81,7 +81,7 @@ static int check_entry_relocs(const struct cdo *c, const struct section *sec, si
 
 		if (r->offset % size + elf_reloc_width(r->type) <= size)
 			continue;
-		err_msg(c->patched->path, "%s: a %d-byte relocation at offset 0x%llx crosses the end of an entry of %zu bytes; pass the kernel's entry size with --entry-size %s=BYTES",
+		err_msg(c->patched->path, "check_entry_relocs: %s: the %d-byte relocation at offset 0x%llx crosses the end of an entry of %zu bytes; pass the kernel's entry size with --entry-size %s=BYTES",
 			sec->name, elf_reloc_width(r->type), (unsigned long long)r->offset,
 			size, sec->name);
 		return -1;

@@ -207,7 +207,7 @@ expect reloc-offset-outside 1 'writes 8 bytes at offset 0xfffffffffffffff0, outs
 damaged bad-type info $(((0x$arr_sym << 32) | 0xff))
 expect reloc-type-unknown 1 'has type 255, which x86_64 does not define' "$d/bad-type.o" "$d/bad-type-copy.o" "$d/out.o"
 # 8-byte __mcount_loc relocations in 3-byte entries.
-expect entry-size-too-small 1 '__mcount_loc: a 8-byte relocation at offset 0x0 crosses the end of an entry of 3 bytes' --entry-size __mcount_loc=3 "$d/good.o" "$d/good2.o" "$d/out.o"
+expect entry-size-too-small 1 'check_entry_relocs: __mcount_loc: the 8-byte relocation at offset 0x0 crosses the end of an entry of 3 bytes' --entry-size __mcount_loc=3 "$d/good.o" "$d/good2.o" "$d/out.o"
 
 # --- klp-convert: the same model, the same outputs. ---
 kc=$build/klp-convert
