@@ -234,6 +234,25 @@ static int load(struct cdo *c, const struct options *o)
 	return 0;
 }
 
+/*
+ * A changed function by the name the running kernel knows it by, and
+ * why when that is not plain: the untraceable function it is patched for,
+ * the other names of its code.
+ */
+static void report_function(const struct cdo *c, const struct symbol *p)
+{
+	char *aliases = alias_names(c, p);
+
+	if (p->status == DIFF_NEW)
+		printf("new function: %s%s\n", p->name, aliases);
+	else if (p->through)
+		printf("changed function: %s (through %s)%s\n", p->twin->name,
+		       p->through->twin ? p->through->twin->name : p->through->name, aliases);
+	else
+		printf("changed function: %s%s\n", p->twin->name, aliases);
+	free(aliases);
+}
+
 static void report(const struct cdo *c)
 {
 	size_t i;
@@ -241,13 +260,8 @@ static void report(const struct cdo *c)
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		const struct symbol *p = c->patched->syms[i];
 
-		if (!p->include || p->parent)
-			continue;
-		/* A changed function by the name the running kernel knows it by. */
-		if (p->type == STT_FUNC && p->status == DIFF_NEW)
-			printf("new function: %s\n", p->name);
-		else if (p->type == STT_FUNC)
-			printf("changed function: %s\n", p->twin->name);
+		if (p->include && !p->parent && p->type == STT_FUNC && !p->by_callers)
+			report_function(c, p);
 	}
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		const struct symbol *p = c->patched->syms[i];
@@ -281,6 +295,7 @@ static int run(struct cdo *c, const struct options *o)
 	correlate(c);
 	compare(c);
 	apply_markers(c);
+	merge_aliases(c);
 	refuse_unsafe(c);
 	if (c->refusals) {
 		err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
