@@ -132,6 +132,8 @@ static const struct cli_tool cli = {
 		 "with what they need, for linking into a livepatch module.",
 	.opts = opts,
 	.tail = "stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
+		"\"(through F)\" after a caller patched for untraceable F, \"(alias A)\" after\n"
+		"a function with other names,\n"
 		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
 		"Exit: 0 OUT.o written, 1 error or unsafe change, 2 usage, 3 no change.\n"
 		"See create-diff-object(1).\n",

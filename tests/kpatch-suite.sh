@@ -63,7 +63,7 @@ check_expect() {
 		case $line in
 		'stdout: '*|'!stdout: '*|'stderr: '*|'!stderr: '*) ;;
 		'manifest: '*)
-			jq -e -- "${line#manifest: }" "$json" > /dev/null 2>&1 ||
+			jq -e "${line#manifest: }" "$json" > /dev/null 2>&1 ||
 				echo "manifest: ${line#manifest: } is not true of $(cat "$json" 2>&1)"
 			continue
 			;;

@@ -11,13 +11,14 @@ set -eu
 
 # cycle N WHAT BEFORE AFTER CMD...: CMD prints BEFORE, AFTER with patch N, BEFORE again.
 cycle() {
+	c_n=$1
 	c_mod=livepatch_k27_$1
 	c_what=$2
 	c_before=$3
 	c_after=$4
 	shift 4
 	assert_eq "$c_what before" "$c_before" "$("$@")"
-	klp_load "/test/livepatch-k27_$1.ko"
+	klp_load "/test/livepatch-k27_$c_n.ko"
 	klp_wait_transition "$c_mod"
 	assert_eq "$c_what patched" "$c_after" "$("$@")"
 	klp_disable "$c_mod"
