@@ -171,7 +171,7 @@ int check_func_addresses(struct cdo *c)
 			refuse(c, p->twin->name,
 			       xasprintf("is at the address of %s in the running kernel, and both would be patched",
 					 places[k].sym->twin->name),
-			       "two livepatch functions on one address never finish their transition; this is a bug of create-diff-object's alias handling, please report it");
+			       "two livepatch functions on one address never finish their transition; these builds are not those of the running kernel (rebuild them from its tree and config), or, if they are, report this as a bug");
 		}
 		grow_array((void **)&places, &cap, nr + 1, sizeof(*places));
 		places[nr++] = fp;

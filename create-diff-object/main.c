@@ -310,8 +310,13 @@ static int run(struct cdo *c, const struct options *o)
 		fprintf(stderr, "%s: %s: no changed or new functions\n", tool_name, o->patched);
 		return EXIT_NO_CHANGE;
 	}
-	if (emit(c))
+	if (emit(c)) {
+		/* emit() refuses two functions on one kernel address (aliases.c). */
+		if (c->refusals)
+			err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
+				c->refusals > 1 ? "s" : "");
 		return EXIT_ERROR;
+	}
 	report(c);
 	return EXIT_CHANGED;
 }
