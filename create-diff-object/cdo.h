@@ -8,7 +8,9 @@
  *   compare.c    SAME / CHANGED / NEW for functions and data
  *   srcline.c    --debug's source lines, from DWARF (libdw)
  *   markers.c    what the author marked: ignored code, callbacks
+ *   aliases.c    symbols at one address: one function, patched once
  *   refuse.c     the changes a live patch cannot carry
+ *   callers.c    changes ftrace cannot reach, patched through their callers
  *   include.c    what the output needs: functions, data, strings
  *   special.c    entries of special sections that belong to them
  *   emit.c       the output object, klp records and metadata
@@ -134,9 +136,21 @@ void apply_markers(struct cdo *c);
 bool is_marker_section(const struct section *sec);
 bool is_callback_section(const struct section *sec);
 
+/* aliases.c */
+void merge_aliases(struct cdo *c);
+void clone_aliases(struct cdo *c);
+char *alias_names(const struct cdo *c, const struct symbol *p);
+int check_func_addresses(struct cdo *c);
+
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);
 void free_refusals(struct cdo *c);
+void refuse(struct cdo *c, const char *sym, char *what, const char *advice);
+bool has_fentry(const struct symbol *sym);
+
+/* callers.c */
+void patch_through_callers(struct cdo *c, struct symbol *f);
+bool is_noinstr_section(const struct section *sec);
 
 /* include.c */
 int include(struct cdo *c);

@@ -257,6 +257,7 @@ static int clone_all(struct cdo *c)
 		if (c->patched->syms[i]->include)
 			clone_symbol(c, c->patched->syms[i]);
 	}
+	clone_aliases(c);
 	for (i = 1; i < c->patched->nr_secs; i++) {
 		if (c->patched->secs[i]->include)
 			clone_section(c, c->patched->secs[i]);
@@ -309,7 +310,8 @@ static int emit_funcs(struct cdo *c)
 		unsigned long pos = 0;
 		uint64_t at;
 
-		if (!p->include || p->status != DIFF_CHANGED || p->type != STT_FUNC || p->parent)
+		if (!p->include || p->status != DIFF_CHANGED || p->type != STT_FUNC || p->parent ||
+		    p->by_callers)
 			continue;
 		if (target_sympos(c->target, c->orig, p->twin, &pos))
 			return -1;
@@ -342,7 +344,7 @@ int emit(struct cdo *c)
 		elf_add_symbol(c->out, c->orig->file_name, STB_LOCAL, STT_FILE, NULL, 0, 0)
 			->sym.st_shndx = SHN_ABS;
 	create_meta_sections(c);
-	if (clone_all(c) || emit_special(c) || emit_funcs(c))
+	if (clone_all(c) || emit_special(c) || emit_funcs(c) || check_func_addresses(c))
 		return -1;
 	name_callback_objects(c);
 	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);

@@ -141,6 +141,8 @@ static const struct cli_tool cli = {
 		 "with what they need, for linking into a livepatch module.",
 	.opts = opts,
 	.tail = "stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
+		"\"(through F)\" after a caller patched for untraceable F, \"(alias A)\" after\n"
+		"a function with other names,\n"
 		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
 		"Exit: 0 OUT.o written, 1 error, 2 usage, 3 no change, 5 unsafe change refused\n"
 		"(no OUT.o). On failure OUT.o is left as it was.\n"
@@ -272,6 +274,25 @@ static int load(struct cdo *c, const struct options *o)
 	return 0;
 }
 
+/*
+ * A changed function by the name the running kernel knows it by, and
+ * why when that is not plain: the untraceable function it is patched for,
+ * the other names of its code.
+ */
+static void report_function(const struct cdo *c, const struct symbol *p)
+{
+	char *aliases = alias_names(c, p);
+
+	if (p->status == DIFF_NEW)
+		printf("new function: %s%s\n", p->name, aliases);
+	else if (p->through)
+		printf("changed function: %s (through %s)%s\n", p->twin->name,
+		       p->through->twin ? p->through->twin->name : p->through->name, aliases);
+	else
+		printf("changed function: %s%s\n", p->twin->name, aliases);
+	free(aliases);
+}
+
 static void report(const struct cdo *c)
 {
 	size_t i;
@@ -279,13 +300,8 @@ static void report(const struct cdo *c)
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		const struct symbol *p = c->patched->syms[i];
 
-		if (!p->include || p->parent)
-			continue;
-		/* A changed function by the name the running kernel knows it by. */
-		if (p->type == STT_FUNC && p->status == DIFF_NEW)
-			printf("new function: %s\n", p->name);
-		else if (p->type == STT_FUNC)
-			printf("changed function: %s\n", p->twin->name);
+		if (p->include && !p->parent && p->type == STT_FUNC && !p->by_callers)
+			report_function(c, p);
 	}
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		const struct symbol *p = c->patched->syms[i];
@@ -356,6 +372,7 @@ static int run(struct cdo *c, const struct options *o)
 	correlate(c);
 	compare(c);
 	apply_markers(c);
+	merge_aliases(c);
 	refuse_unsafe(c);
 	if (o->refusals && write_refusals(c, o->refusals))
 		return EXIT_ERROR;
@@ -370,8 +387,13 @@ static int run(struct cdo *c, const struct options *o)
 		fprintf(stderr, "%s: %s: no changed or new functions\n", tool_name, o->patched);
 		return EXIT_NO_CHANGE;
 	}
-	if (emit(c))
+	if (emit(c)) {
+		/* emit() refuses two functions on one kernel address (aliases.c). */
+		if (c->refusals)
+			err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
+				c->refusals > 1 ? "s" : "");
 		return EXIT_ERROR;
+	}
 	report(c);
 	return EXIT_CHANGED;
 }

@@ -21,7 +21,7 @@ static bool is_init_section(const struct section *sec)
  * Every refusal passes here: the message on stderr, and the record
  * --refusals writes (write_refusals()). Takes ownership of @what.
  */
-static void refuse(struct cdo *c, const char *sym, char *what, const char *advice)
+void refuse(struct cdo *c, const char *sym, char *what, const char *advice)
 {
 	struct refusal *r;
 
@@ -43,7 +43,7 @@ void free_refusals(struct cdo *c)
 }
 
 /* ftrace redirects a function through its __fentry__ call, first in its body. */
-static bool has_fentry(const struct symbol *sym)
+bool has_fentry(const struct symbol *sym)
 {
 	struct reloc *r;
 	size_t nr, i;
@@ -70,10 +70,7 @@ static void check_function(struct cdo *c, struct symbol *f)
 		       "init and exit code has already run or is never called on a running kernel, so it cannot be live patched; leave it out of the patch, or move the change into a function called after boot");
 		return;
 	}
-	if (!has_fentry(f))
-		refuse(c, f->name,
-		       xstrdup("changed function has no __fentry__ call (notrace, or built without -pg)"),
-		       "ftrace cannot redirect it; patch its callers instead, or drop notrace from it in both builds");
+	/* Without __fentry__: patched through its callers (callers.c), or refused there. */
 }
 
 static void check_references(struct cdo *c, struct symbol *f)
@@ -104,10 +101,25 @@ static void check_data(struct cdo *c, struct symbol *d)
 	       "a live patch cannot change data already in memory; keep the old initializer and set the new value from a patch callback, or use a shadow variable");
 }
 
+/* Before the other checks: the callers it marks changed are checked like any other. */
+static void patch_untraceable(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->patched->nr_syms; i++) {
+		struct symbol *p = c->patched->syms[i];
+
+		if (p->type == STT_FUNC && p->sec && !p->parent && p->status == DIFF_CHANGED &&
+		    !p->by_callers && !is_init_section(p->sec) && !has_fentry(p))
+			patch_through_callers(c, p);
+	}
+}
+
 void refuse_unsafe(struct cdo *c)
 {
 	size_t i;
 
+	patch_untraceable(c);
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		struct symbol *p = c->patched->syms[i];
 

@@ -28,6 +28,20 @@ struct new_func {
 	const char *name;
 };
 
+/*
+ * What the differ said of changed function @name of @objname: @value is
+ * the untraceable function it is patched for (FUNC_THROUGH), or another
+ * name of its code (FUNC_ALIAS).
+ */
+enum func_note_kind { FUNC_THROUGH, FUNC_ALIAS };
+
+struct func_note {
+	enum func_note_kind kind;
+	const char *objname;
+	const char *name;
+	const char *value;
+};
+
 /* A tree object file klp-build compiled for livepatch object @objname. */
 struct considered {
 	const char *objname;
@@ -51,7 +65,8 @@ struct refusal {
  * with vmlinux first, or NULL after an error.
  */
 struct json_object *module_objects(struct elf_obj *obj,
-				   const struct new_func *news, size_t nr_news);
+				   const struct new_func *news, size_t nr_news,
+				   const struct func_note *notes, size_t nr_notes);
 
 /*
  * The "objects" array of a build without a module: each object with the

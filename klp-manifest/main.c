@@ -31,6 +31,8 @@ struct options {
 	size_t nr_patches, nr_warnings;
 	struct new_func *news;
 	size_t nr_news;
+	struct func_note *notes;
+	size_t nr_notes;
 	struct considered *objects;
 	size_t nr_objects;
 	struct refusal *refusals;
@@ -67,6 +69,10 @@ static const struct cli_opt opts[] = {
 	{ "kernel-release", "R", 'k', "the release of the kernel it patches" },
 	{ "patch", "FILE", 'p', "a patch it was built from, hashed (repeatable, in order)" },
 	{ "new", "OBJ:FUNC", 'n', "a new function of object OBJ (repeatable)" },
+	{ "through", "OBJ:FUNC:VIA", 'T', "changed function FUNC of OBJ is patched for the\n"
+					  "untraceable function VIA it calls (repeatable)" },
+	{ "alias", "OBJ:FUNC:NAME", 'a', "NAME is another name of changed function FUNC's\n"
+					 "code, patched as FUNC (repeatable)" },
 	{ "warning", "TEXT", 'w', "a warning the build raised (repeatable)" },
 	{ "no-replace", NULL, 'r', "the module was built with --no-replace" },
 	{ "build-seconds", "N", 's', "how long the build took" },
@@ -115,6 +121,23 @@ static int split_colons(char *arg, char **fields, int n)
 		*arg++ = '\0';
 	}
 	fields[n] = arg;
+	return 0;
+}
+
+/* --through OBJ:FUNC:VIA, --alias OBJ:FUNC:NAME */
+static int add_note(struct options *o, enum func_note_kind kind, char *arg)
+{
+	const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char *f[3];
+
+	if (!c2 || c1 == arg || c2 == c1 + 1 || !c2[1] || strchr(c2 + 1, ':') ||
+	    split_colons(arg, f, 2)) {
+		err_msg(NULL, "--%s %s: expected OBJ:FUNC:%s", kind == FUNC_THROUGH ? "through" : "alias",
+			arg, kind == FUNC_THROUGH ? "VIA" : "NAME");
+		return -1;
+	}
+	o->notes = xrealloc(o->notes, (o->nr_notes + 1) * sizeof(*o->notes));
+	o->notes[o->nr_notes++] = (struct func_note){ kind, f[0], f[1], f[2] };
 	return 0;
 }
 
@@ -203,8 +226,9 @@ static int check_mode(void *ctx, int nargs, char **args)
 		err_msg(NULL, "--object and --refusal describe a build without a module; use them with --status refused or no-change");
 		return -1;
 	}
-	if (!has_module(o) && (o->nr_news || o->no_replace)) {
-		err_msg(NULL, "--new and --no-replace describe a module; --status %s has none", o->status);
+	if (!has_module(o) && (o->nr_news || o->nr_notes || o->no_replace)) {
+		err_msg(NULL, "--new, --through, --alias and --no-replace describe a module; --status %s has none",
+			o->status);
 		return -1;
 	}
 	if (has_module(o) && cli_operands(nargs, 2, "MODULE.ko OUTPUT.json"))
@@ -231,6 +255,8 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 'r': o->no_replace = true; break;
 	case 'S': o->status = arg; break;
 	case 'n': return add_new(o, arg);
+	case 'T': return add_note(o, FUNC_THROUGH, arg);
+	case 'a': return add_note(o, FUNC_ALIAS, arg);
 	case 's': return parse_seconds(o, arg);
 	case 'o': return add_object(o, arg);
 	case 'R': return add_refusal(o, arg);
@@ -415,7 +441,7 @@ static struct json_object *manifest(const struct options *o, struct elf_obj *obj
 	if (!part)
 		goto fail;
 	json_object_object_add(doc, "patches", part);
-	part = obj ? module_objects(obj, o->news, o->nr_news) :
+	part = obj ? module_objects(obj, o->news, o->nr_news, o->notes, o->nr_notes) :
 		     considered_objects(o->objects, o->nr_objects);
 	if (!part)
 		goto fail;
@@ -494,6 +520,7 @@ int main(int argc, char **argv)
 	free(o.patches);
 	free(o.warnings);
 	free(o.news);
+	free(o.notes);
 	free(o.objects);
 	free(o.refusals);
 	free(o.fail_output);

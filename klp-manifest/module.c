@@ -78,8 +78,30 @@ static const struct reloc *record_field(const struct elf_obj *obj, const struct 
 	return r;
 }
 
+/* "through" and "aliases", where the differ said them (absent otherwise, as before them). */
+static void add_notes(struct json_object *f, const char *objname, const char *name,
+		      const struct func_note *notes, size_t nr_notes)
+{
+	struct json_object *aliases = NULL;
+	size_t i;
+
+	for (i = 0; i < nr_notes; i++) {
+		if (strcmp(notes[i].objname, objname) || strcmp(notes[i].name, name))
+			continue;
+		if (notes[i].kind == FUNC_THROUGH) {
+			json_object_object_add(f, "through", json_object_new_string(notes[i].value));
+			continue;
+		}
+		if (!aliases) {
+			aliases = json_object_new_array();
+			json_object_object_add(f, "aliases", aliases);
+		}
+		json_object_array_add(aliases, json_object_new_string(notes[i].value));
+	}
+}
+
 static int add_changed(const struct elf_obj *obj, const struct section *recs, size_t i,
-		       struct json_object *objs)
+		       struct json_object *objs, const struct func_note *notes, size_t nr_notes)
 {
 	const struct reloc *fn = record_field(obj, recs, i, offsetof(struct klp_build_func, new_func));
 	const struct reloc *old = record_field(obj, recs, i, offsetof(struct klp_build_func, old_name));
@@ -106,11 +128,13 @@ static int add_changed(const struct elf_obj *obj, const struct section *recs, si
 	memcpy(&rec, recs->data + i * sizeof(rec), sizeof(rec));
 	f = function_entry(old_name, sym);
 	json_object_object_add(f, "sympos", json_object_new_uint64(rec.sympos));
+	add_notes(f, objname, old_name, notes, nr_notes);
 	json_object_array_add(object_list(objs, objname, "changed_functions"), f);
 	return 0;
 }
 
-static int add_changed_functions(struct elf_obj *obj, struct json_object *objs)
+static int add_changed_functions(struct elf_obj *obj, struct json_object *objs,
+				 const struct func_note *notes, size_t nr_notes)
 {
 	struct section *recs = elf_find_section(obj, KLP_FUNCS_SEC);
 	size_t i, nr;
@@ -125,7 +149,7 @@ static int add_changed_functions(struct elf_obj *obj, struct json_object *objs)
 	if (nr)
 		elf_sort_relocs(recs->rela);
 	for (i = 0; i < nr; i++) {
-		if (add_changed(obj, recs, i, objs))
+		if (add_changed(obj, recs, i, objs, notes, nr_notes))
 			return -1;
 	}
 	return 0;
@@ -206,11 +230,11 @@ static int compare_objects(const void *a, const void *b)
 }
 
 struct json_object *module_objects(struct elf_obj *obj, const struct new_func *news,
-				   size_t nr_news)
+				   size_t nr_news, const struct func_note *notes, size_t nr_notes)
 {
 	struct json_object *objs = json_object_new_array();
 
-	if (add_changed_functions(obj, objs) || add_new_functions(obj, news, nr_news, objs) ||
+	if (add_changed_functions(obj, objs, notes, nr_notes) || add_new_functions(obj, news, nr_news, objs) ||
 	    add_klp_symbols(obj, objs)) {
 		json_object_put(objs);
 		return NULL;

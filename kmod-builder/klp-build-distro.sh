@@ -314,7 +314,8 @@ distro_verify_ko_functions() {
 # The functions the differ found changed in object $1 (none when it had
 # no diff, as an object without a change has not).
 distro_changed_functions() {
-	sed -n 's/^changed function: //p' "$scratch/diff/${1//\//_}.stdout" 2> /dev/null || true
+	# The name alone: "(through F)" and "(alias A)" say why, after it.
+	sed -n 's/^changed function: \([^ ]*\).*/\1/p' "$scratch/diff/${1//\//_}.stdout" 2> /dev/null || true
 }
 
 # Each changed function of a vmlinux object is in System.map.

@@ -107,6 +107,10 @@ struct symbol {
 	bool include;
 	bool ignored;		/* marked by the patch author */
 	bool removed;		/* left out when the object is written */
+	/* Changed, but ftrace cannot reach it: a local copy its callers call. */
+	bool by_callers;
+	struct symbol *through;	/* a caller patched for this untraceable function */
+	struct symbol *alias_of;	/* another name of that function's code */
 
 	unsigned int out_idx;
 };

@@ -75,6 +75,23 @@ jq_check warnings '.warnings == ["a \"quoted\" warning"] and (.objects | length)
 jq_check status '.status == "built" and .refusals == []'
 }
 
+# What the differ said of a changed function: patched for an untraceable
+# one it calls, and the other names of its code; a note of another
+# object's function of the same name is not its.
+if "$mf" --through vmlinux:patched_fn:__do_sys_x --alias vmlinux:patched_fn:alias_a \
+	--alias vmlinux:patched_fn:alias_b --through ext4:patched_fn:other \
+	"$d/fx.ko" "$d/notes.json" 2> "$d/stderr"; then
+	# shellcheck disable=SC2016 # $sizes is a jq variable
+	if jq -e --argjson sizes "$sizes" '.objects[0].changed_functions == [{name: "patched_fn", size: $sizes.patched_fn, sympos: 2, through: "__do_sys_x", aliases: ["alias_a", "alias_b"]}]' \
+		"$d/notes.json" > /dev/null; then
+		t_pass klp-manifest/through-aliases
+	else
+		t_fail klp-manifest/through-aliases "$(cat "$d/notes.json")"
+	fi
+else
+	t_fail klp-manifest/through-aliases "$(cat "$d/stderr")"
+fi
+
 # Without a module: objects grouped vmlinux first, refusals (records of
 # create-diff-object --refusals) with empty fields as null, escapes undone.
 if "$mf" --status refused --tool-version 9.9 --patch "$d/fix.patch" \
@@ -126,6 +143,9 @@ expect new-not-in-module 1 'new function nope is not in the module' --new vmlinu
 expect missing-patch 1 "$msg" --patch "$d/none.patch" "$d/fx.ko" "$d/out/m.json"
 expect unwritable 1 'cannot create a file beside it' "$d/fx.ko" "$d/out/no/such/dir/m.json"
 expect bad-new 2 'expected OBJ:FUNC' --new helper_fn "$d/fx.ko" "$d/out/m.json"
+expect bad-through 2 'through vmlinux:f: expected OBJ:FUNC:VIA' --through vmlinux:f "$d/fx.ko" "$d/out/m.json"
+expect bad-alias 2 'alias a:b:c:d: expected OBJ:FUNC:NAME' --alias a:b:c:d "$d/fx.ko" "$d/out/m.json"
+expect through-without-module 2 'no-change has none' --status no-change --through vmlinux:f:g "$d/out/m.json"
 expect bad-seconds 2 'expected a number of seconds' --build-seconds soon "$d/fx.ko" "$d/out/m.json"
 expect no-args 2 'expected MODULE.ko OUTPUT.json'
 expect bad-status 2 'expected built, refused, no-change or failed' --status maybe "$d/out/m.json"

@@ -13,7 +13,8 @@
 #   I.args                 extra klp-build options for patch I (one line)
 #   I.expect               what klp-build must do with patch I: "exit N"
 #                          (default 0), "stdout: ERE", "!stdout: ERE",
-#                          "stderr: ERE", "!stderr: ERE"
+#                          "stderr: ERE", "!stderr: ERE", "manifest: JQ"
+#                          (a jq filter true of its livepatch-*.json)
 #   check.sh               the in-VM script (sources /test/vm-lib.sh); a
 #                          case whose patches are all refused has none
 #   files                  tree-relative paths also copied to /test/;
@@ -49,9 +50,9 @@ case_id() {
 	printf 'k%s' "${base%%-*}"
 }
 
-# check_expect FILE RC OUT ERR: prints what does not hold, if anything.
+# check_expect FILE RC OUT ERR JSON: prints what does not hold, if anything.
 check_expect() {
-	local file=$1 rc=$2 out=$3 err=$4 want=0 line kind re
+	local file=$1 rc=$2 out=$3 err=$4 json=$5 want=0 line kind re
 	if [ -f "$file" ]; then
 		want=$(sed -n 's/^exit //p' "$file" | head -1)
 		want=${want:-0}
@@ -61,6 +62,11 @@ check_expect() {
 	while IFS= read -r line; do
 		case $line in
 		'stdout: '*|'!stdout: '*|'stderr: '*|'!stderr: '*) ;;
+		'manifest: '*)
+			jq -e "${line#manifest: }" "$json" > /dev/null 2>&1 ||
+				echo "manifest: ${line#manifest: } is not true of $(cat "$json" 2>&1)"
+			continue
+			;;
 		*) continue ;;
 		esac
 		kind=${line%%: *}
@@ -88,7 +94,8 @@ build_case() {
 		rc=0
 		"$klp_build" "${build_for[@]}" -o "$out" -n "${id}_$i" "${args[@]}" "$p" \
 			> "$out/$i.stdout" 2> "$out/$i.stderr" || rc=$?
-		why=$(check_expect "$dir/$i.expect" "$rc" "$out/$i.stdout" "$out/$i.stderr")
+		why=$(check_expect "$dir/$i.expect" "$rc" "$out/$i.stdout" "$out/$i.stderr" \
+			"$out/livepatch-${id}_$i.json")
 		if [ -n "$why" ]; then
 			printf '%s: %s\n' "$i.patch" "$why"
 			sed 's/^/    | /' "$out/$i.stderr" | tail -n 25

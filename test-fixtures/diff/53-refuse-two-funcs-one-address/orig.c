@@ -1,0 +1,12 @@
+/* 53: two changed functions the running kernel has at one address -> refused before the output is written, exit 1 */
+#include "kernel.h"
+
+long first_fn(long x)
+{
+	return x * 3;
+}
+
+long second_fn(long x)
+{
+	return x * 5;
+}
