@@ -365,6 +365,16 @@ static int write_refusals(const struct cdo *c, const char *path)
 	return ret;
 }
 
+/* Every refusal is judged: the records, the count, and no output. */
+static int end_refused(const struct cdo *c, const struct options *o)
+{
+	if (o->refusals && write_refusals(c, o->refusals))
+		return EXIT_ERROR;
+	err_msg(o->patched, "%zu unsafe change%s; no output written", c->nr_refusals,
+		c->nr_refusals > 1 ? "s" : "");
+	return EXIT_REFUSED;
+}
+
 static int run(struct cdo *c, const struct options *o)
 {
 	if (load(c, o))
@@ -374,13 +384,8 @@ static int run(struct cdo *c, const struct options *o)
 	apply_markers(c);
 	merge_aliases(c);
 	refuse_unsafe(c);
-	if (o->refusals && write_refusals(c, o->refusals))
-		return EXIT_ERROR;
-	if (c->nr_refusals) {
-		err_msg(o->patched, "%zu unsafe change%s; no output written", c->nr_refusals,
-			c->nr_refusals > 1 ? "s" : "");
-		return EXIT_REFUSED;
-	}
+	if (c->nr_refusals)
+		return end_refused(c, o);
 	if (include(c))
 		return EXIT_ERROR;
 	if (!any_function_included(c)) {
@@ -389,10 +394,7 @@ static int run(struct cdo *c, const struct options *o)
 	}
 	if (emit(c)) {
 		/* emit() refuses two functions on one kernel address (aliases.c). */
-		if (c->refusals)
-			err_msg(o->patched, "%d unsafe change%s; no output written", c->refusals,
-				c->refusals > 1 ? "s" : "");
-		return EXIT_ERROR;
+		return c->nr_refusals ? end_refused(c, o) : EXIT_ERROR;
 	}
 	report(c);
 	return EXIT_CHANGED;
