@@ -36,9 +36,10 @@ unit() {
 	cat <<-'EOF'
 	[Unit]
 	Description=klp-build deploy test (tests/check-deploy.sh)
-	After=multi-user.target klp.service
+	After=klp.service basic.target
 	[Service]
 	Type=oneshot
+	TimeoutStartSec=infinity
 	StandardOutput=tty
 	StandardError=tty
 	TTYPath=/dev/ttyS0
