@@ -99,7 +99,7 @@ host_klpctl() {
 	expect "klpctl list" 0 "livepatch_deploy1 +yes +no" "${k[@]}" list
 	expect "klpctl info (manifest)" 0 "changed version_proc_show,0|source patches: deploy1.patch" \
 		"${k[@]}" info livepatch_deploy1
-	expect "klpctl info: unknown" 5 "not installed" "${k[@]}" info livepatch_nothing
+	expect "klpctl info: unknown" 5 "neither installed" "${k[@]}" info livepatch_nothing
 	expect "klpctl: usage" 2 "unknown command" "${k[@]}" frobnicate
 	expect "klpctl load: other release" 2 "running kernel" "${k[@]}" load --all
 	expect "klpctl uninstall" 0 "uninstalled livepatch_deploy1" "${k[@]}" uninstall livepatch_deploy1
