@@ -133,7 +133,8 @@ boot() {
 	echo "$n" >"$scratch/payload/stage"
 	cp "$top/tests/deploy-vm/boot.sh" "$scratch/payload/"
 	rm -f "$scratch/payload.img"
-	mkfs.ext4 -q -d "$scratch/payload" "$scratch/payload.img" 64M
+	truncate -s 64M "$scratch/payload.img"
+	mkfs.ext4 -q -d "$scratch/payload" "$scratch/payload.img"
 	echo "check-deploy: boot $n (console: $log)"
 	timeout -k 5 "$boot_timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-nodefaults -no-user-config -display none -no-reboot -serial "file:$log" \

@@ -88,7 +88,8 @@ build() {
 	cp "$root/boot/initrd.img-$release" "$tmp/initrd.img"
 	rm -rf -- "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*_Packages
 	say "mkfs.ext4 -d: root.img"
-	mkfs.ext4 -q -F -L klp-root -d "$root" "$tmp/root.img" 1536M >&2 ||
+	truncate -s 1536M "$tmp/root.img"
+	mkfs.ext4 -q -F -L klp-root -d "$root" "$tmp/root.img" >&2 ||
 		die "mkfs.ext4 -d failed (above)"
 	rm -rf -- "$root"
 	rm -rf -- "$dir"
