@@ -96,7 +96,8 @@ host_klpctl() {
 	jq --arg r "$rel-x" '.kernel.release = $r' "$mods/livepatch-deploy2.json" >"$bad/livepatch-deploy2.json"
 	expect "klpctl install: manifest release refused" 3 "kernel.release is '$rel-x'" \
 		"${k[@]}" install "$bad/livepatch-deploy2.ko"
-	expect "klpctl list" 0 "livepatch_deploy1 +yes +no" "${k[@]}" list
+	expect "klpctl list" 0 "livepatch_deploy1 +yes +yes +no" "${k[@]}" list
+	host_boot_order "$rel"
 	expect "klpctl info (manifest)" 0 "changed version_proc_show,0|source patches: deploy1.patch" \
 		"${k[@]}" info livepatch_deploy1
 	expect "klpctl info: unknown" 5 "neither installed" "${k[@]}" info livepatch_nothing
@@ -104,6 +105,26 @@ host_klpctl() {
 	expect "klpctl load: other release" 2 "running kernel" "${k[@]}" load --all
 	expect "klpctl uninstall" 0 "uninstalled livepatch_deploy1" "${k[@]}" uninstall livepatch_deploy1
 	t_check "klpctl uninstall: store empty" test ! -e "$scratch/store/$rel/livepatch_deploy1.ko"
+}
+
+# at_boot REL NAME: the AT-BOOT column of klpctl list.
+at_boot() {
+	"$klpctl" --store "$scratch/store" --release "$1" list | awk -v n="$2" '$1 == n { print $3 }'
+}
+
+# What load --all (klp.service) loads: the newest replace patch and the
+# non-replace ones installed after it.
+host_boot_order() {
+	local rel=$1 k=("$klpctl" --store "$scratch/store" --release "$1") got
+	"${k[@]}" install "$mods/livepatch-hold.ko" >/dev/null
+	"${k[@]}" install "$mods/livepatch-deploy2.ko" >/dev/null
+	got="$(at_boot "$rel" livepatch_deploy1) $(at_boot "$rel" livepatch_hold) $(at_boot "$rel" livepatch_deploy2)"
+	t_check "klpctl list: at boot only the newest replace patch ($got)" test "$got" = "no no yes"
+	"${k[@]}" install "$mods/livepatch-hold.ko" >/dev/null
+	got="$(at_boot "$rel" livepatch_deploy1) $(at_boot "$rel" livepatch_hold) $(at_boot "$rel" livepatch_deploy2)"
+	t_check "klpctl list: and a no-replace patch installed after it ($got)" test "$got" = "no yes yes"
+	"${k[@]}" uninstall livepatch_hold >/dev/null
+	"${k[@]}" uninstall livepatch_deploy2 >/dev/null
 }
 
 host_debs() {

@@ -35,9 +35,9 @@ check() {
 	fi
 }
 
-# The columns of klpctl list for NAME: INSTALLED LOADED ENABLED TRANSITION.
+# The columns of klpctl list for NAME: INSTALLED AT-BOOT LOADED ENABLED TRANSITION.
 list_state() {
-	klpctl list | awk -v n="$1" '$1 == n { print $2, $3, $4, $5 }'
+	klpctl list | awk -v n="$1" '$1 == n { print $2, $3, $4, $5, $6 }'
 }
 
 expect_state() {
@@ -72,7 +72,7 @@ stage1() {
 		dpkg -i /test/debs/klpctl_*.deb /test/debs/livepatch-deploy1-*.deb
 	check "klp.service enabled" systemctl is-enabled klp.service
 	check "deploy1 live after dpkg -i" version_has "klp-deploy 1"
-	expect_state "after dpkg -i" livepatch_deploy1 "yes yes 1 0"
+	expect_state "after dpkg -i" livepatch_deploy1 "yes yes yes 1 0"
 	check "installed in /var/lib/klp/$rel" test -f "/var/lib/klp/$rel/livepatch_deploy1.ko"
 }
 
@@ -80,7 +80,7 @@ stage2_boot() {
 	check "klp.service ran at boot" systemctl is-active klp.service
 	journalctl -b -u klp.service --no-pager >/tmp/journal 2>&1
 	check "journal line for the patch" grep -q "loaded livepatch_deploy1" /tmp/journal
-	expect_state "after reboot" livepatch_deploy1 "yes yes 1 0"
+	expect_state "after reboot" livepatch_deploy1 "yes yes yes 1 0"
 	check "deploy1 live after reboot" version_has "klp-deploy 1"
 }
 
@@ -88,8 +88,8 @@ stage2_replace() {
 	check "dpkg -i livepatch-deploy2 (cumulative)" dpkg -i /test/debs/livepatch-deploy2-*.deb
 	check "deploy2 live" version_has "klp-deploy 2"
 	check "deploy1 replaced" version_lacks "klp-deploy 1"
-	expect_state "after the replace" livepatch_deploy2 "yes yes 1 0"
-	expect_state "after the replace" livepatch_deploy1 "yes no - -"
+	expect_state "after the replace" livepatch_deploy2 "yes yes yes 1 0"
+	expect_state "after the replace" livepatch_deploy1 "yes no no - -"
 	klpctl info livepatch_deploy2 >/tmp/info 2>&1
 	check "klpctl info: patched function" grep -q "version_proc_show,1" /tmp/info
 	check "klpctl info: source patch" grep -q "source patches: deploy2.patch" /tmp/info
