@@ -8,6 +8,8 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
@@ -82,7 +84,7 @@ MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-distro sweep ci install clean demo bench \
+.PHONY: all check check-kernel check-distro check-deploy sweep ci install clean demo bench \
 	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
@@ -154,6 +156,11 @@ check-kernel: all
 check-distro: all
 	tests/check-distro.sh $(BUILD)
 
+# klpctl, klp.service and klp-deb's packages in a Debian 12 VM with
+# systemd on Debian's stock 6.1 (tests/check-deploy.sh).
+check-deploy: all
+	tests/check-deploy.sh $(BUILD)
+
 # The perturbation sweep over every C object of the cached 6.1 tree
 # (tests/perturb-sweep.sh; check-kernel runs a sample).  SWEEP_KEEP=DIR
 # keeps the objects and reuses them on a rerun.
@@ -174,14 +181,22 @@ ci:
 	tests/run-ci.sh
 
 shellcheck:
-	shellcheck -x -e SC1091 $$(git ls-files '*.sh') tests/*.sh testbed/*.sh
+	shellcheck -x -e SC1091 $$(git ls-files '*.sh') tests/*.sh testbed/*.sh \
+		kmod-builder/klp-deb klpctl/klpctl
 
 SHAREDIR ?= $(PREFIX)/share/klp-build
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed
-	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed \
+		$(DESTDIR)$(SHAREDIR)/klpctl $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(TOOLS) kmod-builder/klp-build kmod-builder/klp-deb $(DESTDIR)$(BINDIR)/
+	install -m 755 klpctl/klpctl $(DESTDIR)$(SBINDIR)/
+	sed 's|/usr/sbin/klpctl|$(SBINDIR)/klpctl|' klpctl/klp.service >$(DESTDIR)$(UNITDIR)/klp.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/klp.service
+	install -m 755 klpctl/klpctl $(DESTDIR)$(SHAREDIR)/klpctl/
+	install -m 644 klpctl/klp.service man/klpctl.8 $(DESTDIR)$(SHAREDIR)/klpctl/
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/

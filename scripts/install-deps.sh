@@ -9,7 +9,7 @@ packages=(
 	libunistring-dev
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
-	clang-14 libclang-rt-14-dev valgrind strace
+	clang-14 libclang-rt-14-dev valgrind strace mmdebstrap e2fsprogs qemu-utils
 )
 
 missing=()

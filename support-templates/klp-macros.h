@@ -17,6 +17,15 @@
  *     Shadow variables add state to existing objects without changing
  *     their layout (Documentation/livepatch/shadow-vars.rst).
  *
+ *   KLP_STATE(var, id, version)    declares that the patch handles the system
+ *     state id (non-zero) at version; var (a struct klp_state *) points at
+ *     the patch's entry once it loads, so callbacks can set var->data.
+ *     A later replace patch must declare id at the same or a higher
+ *     version, or the kernel refuses it. In a pre_patch callback,
+ *     KLP_STATE_PREV(id) is the state of the patch being replaced (NULL
+ *     when none had it): take its data over from there.
+ *     (Documentation/livepatch/system-state.rst)
+ *
  *   KLP_IGNORE_FUNCTION(fn)        the differ leaves fn out, changed or not
  *   KLP_IGNORE_SECTION("name")     ... every function of a section
  *   KLP_SYMPOS(sym, obj, pos)      for klp-convert: which of several
@@ -50,6 +59,15 @@
 	((type *)klp_shadow_get_or_alloc((obj), (id), sizeof(type), (gfp), NULL, NULL))
 #define KLP_SHADOW_FREE(obj, id)	klp_shadow_free((obj), (id), NULL)
 #define KLP_SHADOW_FREE_ALL(id)		klp_shadow_free_all((id), NULL)
+
+#define KLP_STATE(var, state_id, state_version)				\
+	_Static_assert((state_id) != 0, #var ": a klp_state id must not be 0");	\
+	static struct klp_state *var;						\
+	static struct klp_build_state __klp_state_##var __used			\
+	__section(KLP_STATES_SEC) __aligned(8) = {				\
+		.slot = &var, .id = (state_id), .version = (state_version) }
+
+#define KLP_STATE_PREV(state_id)	klp_get_prev_state(state_id)
 
 #define KLP_IGNORE_FUNCTION(fn)							\
 	static void *__klp_ignore_fn_##fn __used				\

@@ -69,6 +69,24 @@ struct klp_build_callback {
 #define KLP_CALLBACKS_PREFIX	".klp_build.callbacks."
 
 /*
+ * One per KLP_STATE() of klp-macros.h: a system state the patch
+ * declares (Documentation/livepatch/system-state.rst). It lives under
+ * the callbacks' prefix because, like a callback, nothing references it
+ * but the template: the differ carries every record there into its
+ * output as is (and fills objname, which the template ignores). The
+ * template builds klp_patch.states from these and points each slot at
+ * its entry before enabling the patch.
+ */
+struct klp_build_state {
+	KLP_PTR(void *, slot);			/* struct klp_state ** of the patch */
+	KLP_PTR(const char *, objname);		/* set by the differ; unused */
+	uint64_t id;
+	uint64_t version;
+};
+
+#define KLP_STATES_SEC		".klp_build.callbacks.states"
+
+/*
  * One per KLP_SYMPOS() of the support header: which of several symbols
  * of a name a hand-written livepatch module means (read by klp-convert).
  */

@@ -24,6 +24,7 @@ extern struct klp_build_callback __klp_build_pre_patch_start[], __klp_build_pre_
 extern struct klp_build_callback __klp_build_post_patch_start[], __klp_build_post_patch_end[];
 extern struct klp_build_callback __klp_build_pre_unpatch_start[], __klp_build_pre_unpatch_end[];
 extern struct klp_build_callback __klp_build_post_unpatch_start[], __klp_build_post_unpatch_end[];
+extern struct klp_build_state __klp_build_states_start[], __klp_build_states_end[];
 
 /*
  * An empty table still needs its section, allocated like a full one:
@@ -37,6 +38,7 @@ KLP_ANCHOR(".klp_build.callbacks.pre_patch", pre_patch);
 KLP_ANCHOR(".klp_build.callbacks.post_patch", post_patch);
 KLP_ANCHOR(".klp_build.callbacks.pre_unpatch", pre_unpatch);
 KLP_ANCHOR(".klp_build.callbacks.post_unpatch", post_unpatch);
+KLP_ANCHOR(KLP_STATES_SEC, states);
 
 enum { PRE_PATCH, POST_PATCH, PRE_UNPATCH, POST_UNPATCH, NR_KINDS };
 
@@ -168,6 +170,26 @@ static int build_objects(void)
 	return 0;
 }
 
+static struct klp_state *states;
+
+/* klp_patch.states: an array ended by id 0; each KLP_STATE() variable points at its entry. */
+static int build_states(void)
+{
+	size_t i, n = __klp_build_states_end - __klp_build_states_start;
+
+	states = kcalloc(n + 1, sizeof(*states), GFP_KERNEL);
+	if (!states)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct klp_build_state *rec = &__klp_build_states_start[i];
+
+		states[i].id = rec->id;
+		states[i].version = rec->version;
+		*(struct klp_state **)rec->slot = &states[i];
+	}
+	return 0;
+}
+
 static void free_objects(void)
 {
 	size_t i;
@@ -177,12 +199,16 @@ static void free_objects(void)
 	kfree(objs);
 	objs = NULL;
 	nr_objs = 0;
+	kfree(states);
+	states = NULL;
 }
 
 static int __init livepatch_init(void)
 {
 	int ret = build_objects();
 
+	if (!ret)
+		ret = build_states();
 	if (ret) {
 		pr_err("%s: cannot build the patch tables: %d\n", THIS_MODULE->name, ret);
 		free_objects();
@@ -190,6 +216,7 @@ static int __init livepatch_init(void)
 	}
 	patch.mod = THIS_MODULE;
 	patch.objs = objs;
+	patch.states = states;
 	patch.replace = KLP_BUILD_REPLACE;
 	ret = klp_enable_patch(&patch);
 	if (ret)

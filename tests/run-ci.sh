@@ -27,4 +27,5 @@ step check-valgrind make -s check-valgrind
 step fuzz make -s fuzz FUZZ_SECONDS=10
 step check-kernel make -s check-kernel
 step check-distro make -s check-distro
+step check-deploy make -s check-deploy
 tests/summary.sh "$KLP_RESULTS"

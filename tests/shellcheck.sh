@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib.sh"
 
 cd "$top"
-mapfile -t scripts < <(git ls-files --cached --others --exclude-standard -- '*.sh' '.ci/run' 'kmod-builder/klp-build' | sort -u)
+mapfile -t scripts < <(git ls-files --cached --others --exclude-standard -- '*.sh' '.ci/run' 'kmod-builder/klp-build' 'kmod-builder/klp-deb' 'klpctl/klpctl' | sort -u)
 # SC1091: in-VM scripts source /test/vm-lib.sh, a path only the VM has.
 if out=$(shellcheck -x -e SC1091 "${scripts[@]}" 2>&1); then
 	t_pass "shellcheck (${#scripts[@]} scripts)"
