@@ -167,10 +167,12 @@ SHAREDIR ?= $(PREFIX)/share/klp-build
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed
+		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed \
+		$(DESTDIR)$(SHAREDIR)/series
 	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
 	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
+	install -m 644 kmod-builder/series/* $(DESTDIR)$(SHAREDIR)/series/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 testbed/vm-lib.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

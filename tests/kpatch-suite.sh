@@ -3,9 +3,9 @@
 #
 # The klp-build suite: real patches against the 6.1 test kernel, each
 # built with klp-build and proven in the VM.
-#   tests/kpatch-suite.sh [--distro] BUILD_DIR [CASE...]
+#   tests/kpatch-suite.sh [--distro [--release REL]] BUILD_DIR [CASE...]
 # With --distro, against Debian's stock image instead (klp-build
-# --distro), booting that image's own vmlinuz.
+# --distro, of release REL when given), booting that image's own vmlinuz.
 #
 # A CASE is a directory name of test-fixtures/kpatches/, or a path (with
 # a slash) to a case elsewhere. A case is a directory NN-name/ with
@@ -21,10 +21,14 @@
 #                          lib/modules/RELEASE/kernel/ (its stock modules)
 set -euo pipefail
 
-distro=0
+distro=0 release=()
 if [ "${1:-}" = --distro ]; then
 	distro=1
 	shift
+	if [ "${1:-}" = --release ]; then
+		release=(--release "$2")
+		shift 2
+	fi
 fi
 build=$(cd "$1" && pwd)
 shift
@@ -141,7 +145,7 @@ run_case() {
 main() {
 	local dir cases=()
 	if [ "$distro" = 1 ]; then
-		build_for=(--distro)
+		build_for=(--distro "${release[@]}")
 	else
 		tree=$("$top/testbed/build-kernel.sh")
 		build_for=(-s "$tree")
