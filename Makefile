@@ -170,7 +170,8 @@ install: all
 		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed \
 		$(DESTDIR)$(SHAREDIR)/series
 	install -m 755 $(TOOLS) kmod-builder/klp-build $(DESTDIR)$(BINDIR)/
-	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
+	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh \
+		kmod-builder/klp-build-ibt.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 644 kmod-builder/series/* $(DESTDIR)$(SHAREDIR)/series/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/

@@ -199,21 +199,48 @@ static char *clone_section_name(const struct symbol *sym)
 	return xasprintf("%s.%s", prefix, sym->name);
 }
 
+/*
+ * The bytes right before a function are part of it on kernels built
+ * with call padding (CONFIG_CALL_PADDING, Linux 6.2 and later x86_64
+ * with IBT, call depth tracking or FineIBT: Debian's 6.12): gcc's
+ * -fpatchable-function-entry=16,16 puts 16 NOPs there, which the kernel
+ * rewrites at boot (call depth accounting thunks, FineIBT's hash check)
+ * and may send calls to, and which objtool names __pfx_NAME. They are
+ * kept in front of the copy. Kernels without call padding (6.1) have
+ * none, and nothing is added.
+ */
+#define FUNC_PADDING_BYTES 16
+
+static uint64_t func_padding(const struct symbol *sym)
+{
+	uint64_t start = sym->sym.st_value, i;
+
+	if (sym->type != STT_FUNC || !sym->sec || !sym->sec->data ||
+	    start < FUNC_PADDING_BYTES)
+		return 0;
+	for (i = start - FUNC_PADDING_BYTES; i < start; i++) {
+		if (sym->sec->data[i] != 0x90)
+			return 0;
+	}
+	return FUNC_PADDING_BYTES;
+}
+
 static void clone_symbol(struct cdo *c, struct symbol *sym)
 {
 	const struct section *from = sym->sec;
 	char *name = clone_section_name(sym);
-	const void *bytes = from->data ? from->data + sym->sym.st_value : NULL;
+	uint64_t pad = func_padding(sym);
+	const void *bytes = from->data ? from->data + sym->sym.st_value - pad : NULL;
 	struct section *sec;
 	unsigned char bind = sym->bind;
 
 	sec = elf_add_section(c->out, name, from->sh.sh_type, from->sh.sh_flags,
 			      from->sh.sh_addralign, from->sh.sh_entsize, bytes,
-			      sym->sym.st_size);
+			      sym->sym.st_size + pad);
 	free(name);
 	if (sym->status == DIFF_CHANGED || sym->parent)
 		bind = STB_LOCAL;
-	sym->clone = elf_add_symbol(c->out, sym->name, bind, sym->type, sec, 0,
+	sym->clone = elf_add_symbol(c->out, sym->name, bind, sym->type, sec, pad,
 				    sym->sym.st_size);
 	sym->clone->sym.st_other = sym->sym.st_other;
 }
@@ -266,7 +293,7 @@ static int clone_all(struct cdo *c)
 
 		if (s->include && emit_relocs(c, s->sec, s->sym.st_value,
 					      s->sym.st_value + s->sym.st_size,
-					      s->clone->sec, 0))
+					      s->clone->sec, s->clone->sym.st_value))
 			return -1;
 	}
 	for (i = 1; i < c->patched->nr_secs; i++) {
