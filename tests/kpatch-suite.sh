@@ -21,12 +21,13 @@
 #                          lib/modules/RELEASE/kernel/ (its stock modules)
 set -euo pipefail
 
-distro=0 release=()
+distro=0 release=() label=kpatch
 if [ "${1:-}" = --distro ]; then
 	distro=1
 	shift
 	if [ "${1:-}" = --release ]; then
 		release=(--release "$2")
+		label=kpatch@$2
 		shift 2
 	fi
 fi
@@ -110,9 +111,22 @@ vm_args() {
 	done
 	if [ -f "$dir/files" ]; then
 		while IFS= read -r f; do
-			[ -n "$f" ] && printf '%s\n' --file "$tree/$f"
+			[ -n "$f" ] && printf '%s\n' --file "$(vm_file "$tree/$f" "$id")"
 		done < "$dir/files"
 	fi
+}
+
+# File $1 for the VM: Debian's 6.12 image has only $1.xz, which the
+# VM's busybox insmod cannot read, so a copy decompressed here.
+vm_file() {
+	local f=$1 out
+	if [ ! -e "$f" ] && [ -f "$f.xz" ]; then
+		out=$scratch/$2.files/${f##*/}
+		mkdir -p "${out%/*}"
+		xz -dc -- "$f.xz" > "$out"
+		f=$out
+	fi
+	printf '%s\n' "$f"
 }
 
 # klp-build --distro names the image it built for; its modules stand in
@@ -130,16 +144,16 @@ run_case() {
 	local dir=$1 name why args
 	name=$(basename "$dir")
 	if ! why=$(build_case "$dir"); then
-		t_fail "kpatch/$name" "$why"
+		t_fail "$label/$name" "$why"
 		return
 	fi
 	[ -n "$kernel" ] || distro_target "$dir"
 	if [ ! -f "$dir/check.sh" ]; then
-		t_pass "kpatch/$name"
+		t_pass "$label/$name"
 		return
 	fi
 	mapfile -t args < <(vm_args "$dir")
-	vm_job_start "kpatch/$name" "$kernel" "$dir/check.sh" "${args[@]}"
+	vm_job_start "$label/$name" "$kernel" "$dir/check.sh" "${args[@]}"
 }
 
 main() {
