@@ -14,6 +14,9 @@
 #include "klp-records.h"
 #include "util.h"
 
+/* Call padding of CONFIG_CALL_PADDING kernels: see func_padding(). */
+#define FUNC_PADDING_BYTES 16
+
 struct interned {
 	struct hash_node node;
 	char *s;
@@ -58,6 +61,33 @@ static void remember_klp_name(struct cdo *c, const char *name)
 	c->klp_names[c->nr_klp_names++] = xstrdup(name);
 }
 
+/*
+ * On IBT kernels kbuild runs objtool on the linked livepatch module,
+ * before klp-convert turns the records into .klp.rela: a call whose
+ * place a record holds has no relocation then, and objtool stops at a
+ * call to no function ("unannotated intra-function call"), writing no
+ * ORC, return sites or __pfx_ symbols for the module. Until
+ * klp-convert zeroes the place, the call targets its own function's
+ * start (after the call padding), which objtool takes as recursion.
+ */
+static void aim_call_at_own_function(struct section *to, uint64_t off, uint32_t type)
+{
+	uint64_t start = 0, i;
+	unsigned char *bytes;
+	int32_t disp;
+
+	if (!sec_is_text(to) || !to->data || off < 1 || off + 4 > to->size ||
+	    (type != R_X86_64_PLT32 && type != R_X86_64_PC32) || to->data[off - 1] != 0xe8)
+		return;
+	for (i = 0; i < FUNC_PADDING_BYTES && i < to->size && to->data[i] == 0x90; i++)
+		;
+	if (i == FUNC_PADDING_BYTES)
+		start = FUNC_PADDING_BYTES;
+	disp = (int32_t)((int64_t)start - (int64_t)(off + 4));
+	bytes = elf_sec_writable(to);
+	memcpy(bytes + off, &disp, sizeof(disp));
+}
+
 /* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
 static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
 		      int64_t addend, struct section *to, uint64_t off)
@@ -83,6 +113,7 @@ static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t typ
 		    elf_section_symbol(c->meta_strtab), meta_string(c, name));
 	remember_klp_name(c, name);
 	free(name);
+	aim_call_at_own_function(to, off, type);
 	return 0;
 }
 
@@ -209,7 +240,6 @@ static char *clone_section_name(const struct symbol *sym)
  * kept in front of the copy. Kernels without call padding (6.1) have
  * none, and nothing is added.
  */
-#define FUNC_PADDING_BYTES 16
 
 static uint64_t func_padding(const struct symbol *sym)
 {
