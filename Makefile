@@ -189,6 +189,7 @@ SHAREDIR ?= $(PREFIX)/share/klp-build
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SHAREDIR)/support-templates $(DESTDIR)$(SHAREDIR)/testbed \
+		$(DESTDIR)$(SHAREDIR)/series \
 		$(DESTDIR)$(SHAREDIR)/klpctl $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(TOOLS) kmod-builder/klp-build kmod-builder/klp-deb $(DESTDIR)$(BINDIR)/
 	install -m 755 klpctl/klpctl $(DESTDIR)$(SBINDIR)/
@@ -197,8 +198,10 @@ install: all
 	install -m 755 klpctl/klpctl $(DESTDIR)$(SHAREDIR)/klpctl/
 	install -m 644 klpctl/klp.service man/klpctl.8 $(DESTDIR)$(SHAREDIR)/klpctl/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh $(DESTDIR)$(SHAREDIR)/
+	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh \
+		kmod-builder/klp-build-ibt.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
+	install -m 644 kmod-builder/series/* $(DESTDIR)$(SHAREDIR)/series/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 testbed/vm-lib.sh $(DESTDIR)$(SHAREDIR)/testbed/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

@@ -14,6 +14,9 @@
 #include "klp-records.h"
 #include "util.h"
 
+/* Call padding of CONFIG_CALL_PADDING kernels: see func_padding(). */
+#define FUNC_PADDING_BYTES 16
+
 struct interned {
 	struct hash_node node;
 	char *s;
@@ -58,6 +61,33 @@ static void remember_klp_name(struct cdo *c, const char *name)
 	c->klp_names[c->nr_klp_names++] = xstrdup(name);
 }
 
+/*
+ * On IBT kernels kbuild runs objtool on the linked livepatch module,
+ * before klp-convert turns the records into .klp.rela: a call whose
+ * place a record holds has no relocation then, and objtool stops at a
+ * call to no function ("unannotated intra-function call"), writing no
+ * ORC, return sites or __pfx_ symbols for the module. Until
+ * klp-convert zeroes the place, the call targets its own function's
+ * start (after the call padding), which objtool takes as recursion.
+ */
+static void aim_call_at_own_function(struct section *to, uint64_t off, uint32_t type)
+{
+	uint64_t start = 0, i;
+	unsigned char *bytes;
+	int32_t disp;
+
+	if (!sec_is_text(to) || !to->data || off < 1 || off + 4 > to->size ||
+	    (type != R_X86_64_PLT32 && type != R_X86_64_PC32) || to->data[off - 1] != 0xe8)
+		return;
+	for (i = 0; i < FUNC_PADDING_BYTES && i < to->size && to->data[i] == 0x90; i++)
+		;
+	if (i == FUNC_PADDING_BYTES)
+		start = FUNC_PADDING_BYTES;
+	disp = (int32_t)((int64_t)start - (int64_t)(off + 4));
+	bytes = elf_sec_writable(to);
+	memcpy(bytes + off, &disp, sizeof(disp));
+}
+
 /* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
 static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
 		      int64_t addend, struct section *to, uint64_t off)
@@ -83,6 +113,7 @@ static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t typ
 		    elf_section_symbol(c->meta_strtab), meta_string(c, name));
 	remember_klp_name(c, name);
 	free(name);
+	aim_call_at_own_function(to, off, type);
 	return 0;
 }
 
@@ -199,21 +230,47 @@ static char *clone_section_name(const struct symbol *sym)
 	return xasprintf("%s.%s", prefix, sym->name);
 }
 
+/*
+ * The bytes right before a function are part of it on kernels built
+ * with call padding (CONFIG_CALL_PADDING, Linux 6.2 and later x86_64
+ * with IBT, call depth tracking or FineIBT: Debian's 6.12): gcc's
+ * -fpatchable-function-entry=16,16 puts 16 NOPs there, which the kernel
+ * rewrites at boot (call depth accounting thunks, FineIBT's hash check)
+ * and may send calls to, and which objtool names __pfx_NAME. They are
+ * kept in front of the copy. Kernels without call padding (6.1) have
+ * none, and nothing is added.
+ */
+
+static uint64_t func_padding(const struct symbol *sym)
+{
+	uint64_t start = sym->sym.st_value, i;
+
+	if (sym->type != STT_FUNC || !sym->sec || !sym->sec->data ||
+	    start < FUNC_PADDING_BYTES)
+		return 0;
+	for (i = start - FUNC_PADDING_BYTES; i < start; i++) {
+		if (sym->sec->data[i] != 0x90)
+			return 0;
+	}
+	return FUNC_PADDING_BYTES;
+}
+
 static void clone_symbol(struct cdo *c, struct symbol *sym)
 {
 	const struct section *from = sym->sec;
 	char *name = clone_section_name(sym);
-	const void *bytes = from->data ? from->data + sym->sym.st_value : NULL;
+	uint64_t pad = func_padding(sym);
+	const void *bytes = from->data ? from->data + sym->sym.st_value - pad : NULL;
 	struct section *sec;
 	unsigned char bind = sym->bind;
 
 	sec = elf_add_section(c->out, name, from->sh.sh_type, from->sh.sh_flags,
 			      from->sh.sh_addralign, from->sh.sh_entsize, bytes,
-			      sym->sym.st_size);
+			      sym->sym.st_size + pad);
 	free(name);
 	if (sym->status == DIFF_CHANGED || sym->parent)
 		bind = STB_LOCAL;
-	sym->clone = elf_add_symbol(c->out, sym->name, bind, sym->type, sec, 0,
+	sym->clone = elf_add_symbol(c->out, sym->name, bind, sym->type, sec, pad,
 				    sym->sym.st_size);
 	sym->clone->sym.st_other = sym->sym.st_other;
 }
@@ -267,7 +324,7 @@ static int clone_all(struct cdo *c)
 
 		if (s->include && emit_relocs(c, s->sec, s->sym.st_value,
 					      s->sym.st_value + s->sym.st_size,
-					      s->clone->sec, 0))
+					      s->clone->sec, s->clone->sym.st_value))
 			return -1;
 	}
 	for (i = 1; i < c->patched->nr_secs; i++) {

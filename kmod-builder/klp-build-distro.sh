@@ -3,9 +3,11 @@
 # shellcheck disable=SC2034,SC2154 # klp-build's variables, read and set here
 #
 # klp-build --distro: a livepatch for Debian's stock linux-image-6.1.0-N-amd64
-# without building that kernel. Sourced by klp-build.
+# (or bookworm-backports' 6.12.N+deb12-amd64) without building that
+# kernel. Sourced by klp-build. What differs between kernel series is in
+# one file per series, series/*, read by distro_select_series.
 #
-# What Debian ships stands in for a built tree: linux-source-6.1 (the
+# What Debian ships stands in for a built tree: linux-source-6.x (the
 # source, Debian's patches applied), the headers package (the exact
 # .config, Module.symvers and a kbuild tree to build modules against),
 # the image package (the stock modules, vmlinuz) and the System.map of
@@ -14,7 +16,24 @@
 # in a cache; each run compiles only the files the patch touches.
 
 # Set by distro_prepare (with distro_release, which --release may set).
-distro_image='' distro_cc=''
+distro_image='' distro_cc='' distro_dir='' distro_series=''
+
+# The series file whose release pattern matches --release (6.1 when none
+# is given: the installed linux-source-6.1 picks the release), sourced.
+distro_select_series() {
+	local f
+	for f in "$awk_dir"/series/*; do
+		# shellcheck source=kmod-builder/series/6.1
+		. "$f"
+		distro_series=${f##*/}
+		if [ -z "$distro_release" ]; then
+			[ "$distro_series" = 6.1 ] && return
+		elif [[ $distro_release =~ $series_release_re ]]; then
+			return
+		fi
+	done
+	die "$EXIT_USAGE" "--release $distro_release: not a release of a supported series (expected 6.1.0-N-amd64 or 6.12.N+deb12-amd64; see man klp-build, SUPPORTED KERNELS)"
+}
 
 distro_cache_root() {
 	printf '%s/distro' "${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}"
@@ -22,10 +41,22 @@ distro_cache_root() {
 
 # The linux-source-6.1 version, installing it when missing.
 distro_source_version() {
-	if ! dpkg-query -W -f='${Status}' linux-source-6.1 2> /dev/null | grep -q 'ok installed'; then
-		distro_apt_install linux-source-6.1
+	if ! dpkg-query -W -f='${Status}' "$series_source_pkg" 2> /dev/null | grep -q 'ok installed'; then
+		distro_apt_install "$series_source_pkg"
 	fi
-	dpkg-query -W -f='${Version}' linux-source-6.1
+	dpkg-query -W -f='${Version}' "$series_source_pkg"
+}
+
+# The package version of release $1 (a series whose source is
+# downloaded): its installed headers', else apt's newest image.
+distro_release_version() {
+	local rel=$1 ver
+	ver=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2> /dev/null || true)
+	[ -n "$ver" ] || ver=$(apt-cache madison "linux-image-$rel-unsigned" 2> /dev/null |
+		awk 'NR == 1 { print $3 }')
+	[ -n "$ver" ] ||
+		die "$EXIT_USAGE" "linux-image-$rel-unsigned is not known to apt; add $series_suite to the apt sources (scripts/install-deps.sh does) and run apt-get update"
+	printf '%s\n' "$ver"
 }
 
 distro_apt_install() {
@@ -63,7 +94,7 @@ distro_headers() {
 	have=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2> /dev/null || true)
 	[ -n "$have" ] || { distro_apt_install "linux-headers-$rel=$ver"; have=$ver; }
 	[ "$have" = "$ver" ] ||
-		die "$EXIT_USAGE" "linux-headers-$rel is $have but linux-source-6.1 is $ver; install the same version of both"
+		die "$EXIT_USAGE" "linux-headers-$rel is $have but $series_source_pkg is $ver; install the same version of both"
 	[ -f "/usr/src/linux-headers-$rel/Module.symvers" ] ||
 		die "$EXIT_USAGE" "/usr/src/linux-headers-$rel/Module.symvers is missing; reinstall linux-headers-$rel"
 }
@@ -142,7 +173,26 @@ distro_check_compiler() {
 }
 
 distro_make() {
-	run nice make -C "$srcdir" KERNELRELEASE="$distro_release" CC="$distro_cc" "$@"
+	run nice make -C "$srcdir" KERNELRELEASE="$distro_release" CC="$distro_cc" \
+		"${series_make_vars[@]}" "$@"
+}
+
+# Unpacks the source tarball into directory $3: the installed one, or
+# the one in the release's own linux-source package (streamed, never
+# installed: another version may be apt's candidate).
+distro_unpack_source() {
+	local dir=$1 ver=$2 into=$3 member=./usr/src/$series_source_pkg.tar.xz
+	if [ "$series_source" = installed ]; then
+		run tar -xf "/usr/src/$series_source_pkg.tar.xz" -C "$into" ||
+			die "$EXIT_BUILD" "unpacking /usr/src/$series_source_pkg.tar.xz failed"
+		return
+	fi
+	distro_download "$series_source_pkg" "$ver" "$dir/deb"
+	# tar -O stops at its member; dpkg-deb then fails on the closed pipe.
+	{ dpkg-deb --fsys-tarfile "$dir"/deb/*.deb 2> /dev/null || true; } |
+		tar -xO "$member" | tar -xJ -C "$into" ||
+		die "$EXIT_BUILD" "unpacking $member of $series_source_pkg $ver failed"
+	rm -rf "$dir/deb"
 }
 
 # The source with the image's config, prepared for single-object builds:
@@ -150,7 +200,7 @@ distro_make() {
 # headers package's is the proof that the config came out the same.
 distro_prepare_source() {
 	local dir=$1 ver=$2 hdr=$3 stamp want tmp
-	srcdir=$dir/src/linux-source-6.1
+	srcdir=$dir/src/$series_source_pkg
 	stamp=$dir/src/.prepared
 	want="$ver $distro_release $(md5sum < "$hdr/.config" | cut -d' ' -f1)"
 	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
@@ -159,8 +209,7 @@ distro_prepare_source() {
 	tmp=$dir/src.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	run tar -xf /usr/src/linux-source-6.1.tar.xz -C "$tmp" ||
-		die "$EXIT_BUILD" "unpacking /usr/src/linux-source-6.1.tar.xz failed"
+	distro_unpack_source "$dir" "$ver" "$tmp"
 	mv "$tmp" "$dir/src"
 	cp "$hdr/.config" "$srcdir/.config"
 	distro_make olddefconfig || die "$EXIT_BUILD" "make olddefconfig failed (see the log)"
@@ -174,18 +223,24 @@ distro_prepare_source() {
 # files klp-build reads in place of a built tree's.
 distro_prepare() {
 	local ver dir hdr
-	[ -z "$srcdir" ] || die "$EXIT_USAGE" "--distro takes the source from linux-source-6.1: give no -s"
+	[ -z "$srcdir" ] || die "$EXIT_USAGE" "--distro takes the source from Debian's linux-source package: give no -s"
 	command -v dpkg-query > /dev/null || die "$EXIT_USAGE" "--distro needs a Debian system (dpkg, apt)"
-	ver=$(distro_source_version)
-	distro_release=${distro_release:-$(distro_find_release "$ver")}
-	[[ $distro_release =~ ^6\.1\.0-[0-9]+-amd64$ ]] ||
-		die "$EXIT_USAGE" "--release $distro_release: expected 6.1.0-N-amd64"
-	msg "       --distro: Debian $distro_release from linux-source-6.1 $ver"
+	distro_select_series
+	if [ "$series_source" = installed ]; then
+		ver=$(distro_source_version)
+		distro_release=${distro_release:-$(distro_find_release "$ver")}
+	else
+		ver=$(distro_release_version "$distro_release")
+	fi
+	[[ $distro_release =~ $series_release_re ]] ||
+		die "$EXIT_USAGE" "--release $distro_release: expected $series_release_form"
+	msg "       --distro: Debian $distro_release from $series_source_pkg $ver (series $distro_series)"
 	distro_headers "$distro_release" "$ver"
 	hdr=/usr/src/linux-headers-$distro_release
 	distro_check_compiler "$hdr"
 	dir=$(distro_cache_root)/$distro_release
 	mkdir -p "$dir" || die "$EXIT_USAGE" "cannot create the cache $dir (set KLP_CACHE_DIR)"
+	distro_dir=$dir
 	# One klp-build at a time prepares and compiles in the shared source.
 	exec {distro_lock}> "$dir/.lock"
 	flock "$distro_lock"
@@ -238,11 +293,28 @@ distro_module_of_object() {
 	ko=$mods/kernel/$best
 	packed=("$ko".*)
 	if [ ! -f "$ko" ] && [ -f "${packed[0]}" ]; then
-		die "$EXIT_USAGE" "$ko is compressed (${packed[0]}); klp-build reads the symbols of a plain .ko: decompress it in place (xz -dk / zstd -d) and retry"
+		distro_unpacked_module "${packed[0]}" "$best"
+		return
 	fi
 	[ -f "$ko" ] ||
 		die "$EXIT_USAGE" "$ko is missing but modules.order lists it: reinstall linux-image-$distro_release"
 	printf '%s\n' "$ko"
+}
+
+# A compressed stock module ($1, modules.order's path $2), decompressed
+# once into the release's cache: the image's own files are left alone.
+distro_unxzko_module() {
+	local xzko=$1 into=$distro_dir/modules/$2
+	if [ ! -f "$into" ] || [ "$xzko" -nt "$into" ]; then
+		mkdir -p "$(dirname "$into")"
+		case $xzko in
+		*.xz) xz -dc -- "$xzko" > "$into.tmp" ;;
+		*.zst) zstd -dcq -- "$xzko" > "$into.tmp" ;;
+		*) die "$EXIT_USAGE" "$xzko: unknown compression; klp-build reads .ko, .ko.xz and .ko.zst" ;;
+		esac || die "$EXIT_BUILD" "decompressing $xzko failed"
+		mv -f "$into.tmp" "$into"
+	fi
+	printf '%s\n' "$into"
 }
 
 # The .klp.sym.OBJ.NAME,POS symbols of module $1, as "OBJ NAME POS".
@@ -307,7 +379,7 @@ distro_verify_ko_functions() {
 		[ -n "$sizes" ] ||
 			die "$EXIT_BUILD" "patched function $f is not in ${obj_ko[$obj]}: the stock $mod does not have it (inlined or configured out); patch its callers instead"
 		[[ -n $want && " $sizes " == *" $want "* ]] ||
-			die "$EXIT_BUILD" "$f of $obj is ${want:-no} bytes as compiled here but${sizes} in ${obj_ko[$obj]}: the prepared source does not build what Debian shipped (another linux-source-6.1 or gcc?); report this with the log"
+			die "$EXIT_BUILD" "$f of $obj is ${want:-no} bytes as compiled here but${sizes} in ${obj_ko[$obj]}: the prepared source does not build what Debian shipped (another $series_source_pkg or gcc?); report this with the log"
 	done < <(distro_changed_functions "$obj")
 }
 

@@ -12,6 +12,37 @@ packages=(
 	clang-14 libclang-rt-14-dev valgrind strace mmdebstrap e2fsprogs qemu-utils
 )
 
+# klp-build --distro --release 6.12.*+deb12-amd64 fetches Debian 12's 6.12
+# kernel packages from bookworm-backports (never trixie: its libraries
+# would replace bookworm's). Added next to the host's own Debian mirror.
+backports_sources=/etc/apt/sources.list.d/bookworm-backports.sources
+
+have_backports() {
+	grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+debian_mirror() {
+	local uri
+	uri=$(grep -rhs -m1 -o 'https\?://[^ ]*/debian/\?$' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list |
+		head -n 1 || true)
+	printf '%s\n' "${uri:-http://deb.debian.org/debian}"
+}
+
+add_backports() {
+	have_backports && return
+	echo "install-deps: adding bookworm-backports to $backports_sources"
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$(debian_mirror)" | $sudo tee "$backports_sources" > /dev/null
+	$sudo apt-get update -qq
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	sudo=sudo
+else
+	sudo=
+fi
+add_backports
+
 missing=()
 for pkg in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -24,10 +55,5 @@ if [ "${#missing[@]}" -eq 0 ]; then
 fi
 
 echo "install-deps: installing: ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-	sudo=sudo
-else
-	sudo=
-fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -7,6 +7,7 @@
  * of as many bytes as one entry of SECTION.
  */
 #include <linux/types.h>
+#include <linux/version.h>
 #include <linux/bug.h>
 #include <linux/jump_label.h>
 #include <linux/static_call_types.h>
@@ -14,7 +15,9 @@
 #include <asm/processor.h>
 #include <asm/extable.h>
 #include <asm/orc_types.h>
-#ifdef CONFIG_PARAVIRT
+/* Linux 6.8 replaced paravirt patch sites with alternatives. */
+#if defined(CONFIG_PARAVIRT) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define KLP_HAVE_PARAINSTRUCTIONS
 #include <asm/paravirt_types.h>
 #endif
 
@@ -30,7 +33,7 @@ KLP_ENTRY_SIZE(jump, "__jump_table", struct jump_entry);
 #endif
 KLP_ENTRY_SIZE(ex, "__ex_table", struct exception_table_entry);
 KLP_ENTRY_SIZE(alt, ".altinstructions", struct alt_instr);
-#ifdef CONFIG_PARAVIRT
+#ifdef KLP_HAVE_PARAINSTRUCTIONS
 KLP_ENTRY_SIZE(para, ".parainstructions", struct paravirt_patch_site);
 #endif
 KLP_ENTRY_SIZE(static_call, ".static_call_sites", struct static_call_site);

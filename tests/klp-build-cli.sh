@@ -57,8 +57,8 @@ expect help-exit-codes 0 '5 unsafe change refused, 6 VM test failed' --help
 expect no-args 2 '-s SRCDIR or --distro is required'
 expect release-without-distro 2 '--release needs --distro' -s "$t" --release 6.1.0-1-amd64 "$scratch/stale.patch"
 expect sign-key-alone 2 '--sign-key and --sign-cert go together' -s "$t" --sign-key k.pem "$scratch/stale.patch"
-expect distro-and-srcdir 2 '--distro takes the source from linux-source-6.1: give no -s' --distro -s "$t" "$scratch/stale.patch"
-expect distro-bad-release 2 '--release 6.1.0-x: expected 6.1.0-N-amd64' --distro --release 6.1.0-x "$scratch/stale.patch"
+expect distro-and-srcdir 2 '--distro takes the source from Debian.s linux-source package: give no -s' --distro -s "$t" "$scratch/stale.patch"
+expect distro-bad-release 2 '--release 6.1.0-x: not a release of a supported series \(expected 6.1.0-N-amd64 or 6.12.N\+deb12-amd64' --distro --release 6.1.0-x "$scratch/stale.patch"
 expect no-patch 2 'no PATCH given' -s "$t"
 expect unknown-option 2 'unknown option' -s "$t" --frob "$scratch/stale.patch"
 expect bad-jobs 2 'expected a positive number' -s "$t" -j 0 "$scratch/stale.patch"

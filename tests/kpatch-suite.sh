@@ -3,9 +3,9 @@
 #
 # The klp-build suite: real patches against the 6.1 test kernel, each
 # built with klp-build and proven in the VM.
-#   tests/kpatch-suite.sh [--distro] BUILD_DIR [CASE...]
+#   tests/kpatch-suite.sh [--distro [--release REL]] BUILD_DIR [CASE...]
 # With --distro, against Debian's stock image instead (klp-build
-# --distro), booting that image's own vmlinuz.
+# --distro, of release REL when given), booting that image's own vmlinuz.
 #
 # A CASE is a directory name of test-fixtures/kpatches/, or a path (with
 # a slash) to a case elsewhere. A case is a directory NN-name/ with
@@ -22,10 +22,15 @@
 #                          lib/modules/RELEASE/kernel/ (its stock modules)
 set -euo pipefail
 
-distro=0
+distro=0 release=() label=kpatch
 if [ "${1:-}" = --distro ]; then
 	distro=1
 	shift
+	if [ "${1:-}" = --release ]; then
+		release=(--release "$2")
+		label=kpatch@$2
+		shift 2
+	fi
 fi
 build=$(cd "$1" && pwd)
 shift
@@ -113,9 +118,22 @@ vm_args() {
 	done
 	if [ -f "$dir/files" ]; then
 		while IFS= read -r f; do
-			[ -n "$f" ] && printf '%s\n' --file "$tree/$f"
+			[ -n "$f" ] && printf '%s\n' --file "$(vm_file "$tree/$f" "$id")"
 		done < "$dir/files"
 	fi
+}
+
+# File $1 for the VM: Debian's 6.12 image has only $1.xz, which the
+# VM's busybox insmod cannot read, so a copy decompressed here.
+vm_file() {
+	local f=$1 out
+	if [ ! -e "$f" ] && [ -f "$f.xz" ]; then
+		out=$scratch/$2.files/${f##*/}
+		mkdir -p "${out%/*}"
+		xz -dc -- "$f.xz" > "$out"
+		f=$out
+	fi
+	printf '%s\n' "$f"
 }
 
 # klp-build --distro names the image it built for; its modules stand in
@@ -133,22 +151,22 @@ run_case() {
 	local dir=$1 name why args
 	name=$(basename "$dir")
 	if ! why=$(build_case "$dir"); then
-		t_fail "kpatch/$name" "$why"
+		t_fail "$label/$name" "$why"
 		return
 	fi
 	[ -n "$kernel" ] || distro_target "$dir"
 	if [ ! -f "$dir/check.sh" ]; then
-		t_pass "kpatch/$name"
+		t_pass "$label/$name"
 		return
 	fi
 	mapfile -t args < <(vm_args "$dir")
-	vm_job_start "kpatch/$name" "$kernel" "$dir/check.sh" "${args[@]}"
+	vm_job_start "$label/$name" "$kernel" "$dir/check.sh" "${args[@]}"
 }
 
 main() {
 	local dir cases=()
 	if [ "$distro" = 1 ]; then
-		build_for=(--distro)
+		build_for=(--distro "${release[@]}")
 	else
 		tree=$("$top/testbed/build-kernel.sh")
 		build_for=(-s "$tree")
