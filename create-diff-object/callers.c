@@ -49,18 +49,23 @@ bool is_noinstr_section(const struct section *sec)
 	       str_starts(sec->name, ".cpuidle.text");
 }
 
-/* call, jmp or jcc rel32 at relocation @r of text section @sec. */
-static bool is_branch(const struct section *sec, const struct reloc *r)
+enum branch { NOT_BRANCH, CALL, JUMP };
+
+/* call, or jmp or jcc rel32 (a tail call), at relocation @r of text section @sec. */
+static enum branch branch_at(const struct section *sec, const struct reloc *r)
 {
-	const unsigned char *op = sec->data + r->offset;
+	const unsigned char *op;
 
 	if (r->type != R_X86_64_PLT32 && r->type != R_X86_64_PC32)
-		return false;
+		return NOT_BRANCH;
 	if (!sec->data || r->offset < 1 || r->offset + 4 > sec->size)
-		return false;
-	if (op[-1] == 0xe8 || op[-1] == 0xe9)
-		return true;
-	return r->offset >= 2 && op[-2] == 0x0f && (op[-1] & 0xf0) == 0x80;
+		return NOT_BRANCH;
+	op = sec->data + r->offset;
+	if (op[-1] == 0xe8)
+		return CALL;
+	if (op[-1] == 0xe9 || (r->offset >= 2 && op[-2] == 0x0f && (op[-1] & 0xf0) == 0x80))
+		return JUMP;
+	return NOT_BRANCH;
 }
 
 static struct symbol *function_of(struct symbol *s)
@@ -144,8 +149,19 @@ static void refuse_address_taken(struct chain *ch, struct symbol *u, const struc
 	free(where);
 }
 
+/*
+ * A caller that jumps to @u has no frame on the stack while @u runs, so
+ * the livepatch core's stack check cannot see a task asleep in the old
+ * @u: such a task is switched, and finishes the old @u.
+ */
+static void warn_tail_call(const struct chain *ch, const struct symbol *u, const struct symbol *g)
+{
+	warn_msg(ch->c->patched->path, "%s: patched for %s, but jumps to %s (a tail call): the stack check cannot see a task asleep in the old %s when the patch is applied, which finishes the old version",
+		 g->name, ch->root->name, u->name, u->name);
+}
+
 /* A branch to @u from @g: a traceable caller to patch, or another untraceable one to follow. */
-static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g)
+static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g, enum branch b)
 {
 	if (is_noinstr_section(g->sec)) {
 		chain_refuse(ch, ch->root->name,
@@ -154,11 +170,14 @@ static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g)
 			     "noinstr and entry code must not be live patched; leave the change out, or move it to a function that is not notrace");
 		return;
 	}
-	if (g->status == DIFF_NEW)
-		return;	/* new code calls the new copy anyway */
-	if (has_fentry(g))
+	/* New code calls the new copy anyway; init code has run and is gone. */
+	if (g->status == DIFF_NEW || is_init_section(g->sec))
+		return;
+	if (has_fentry(g)) {
+		if (b == JUMP && g->through != ch->root)
+			warn_tail_call(ch, u, g);
 		mark_caller(ch, g);
-	else
+	} else
 		chain_push(ch, g);
 }
 
@@ -166,6 +185,7 @@ static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g)
 static void visit_reference(struct chain *ch, struct symbol *u, struct section *sec,
 			    const struct reloc *r, const struct target *t, size_t *callers)
 {
+	enum branch b = sec_is_text(sec) ? branch_at(sec, r) : NOT_BRANCH;
 	struct symbol *g;
 
 	if (!sec_is_text(sec)) {
@@ -174,7 +194,7 @@ static void visit_reference(struct chain *ch, struct symbol *u, struct section *
 			refuse_address_taken(ch, u, sec, r->offset);
 		return;
 	}
-	if (!is_branch(sec, r)) {
+	if (b == NOT_BRANCH) {
 		refuse_address_taken(ch, u, sec, r->offset);
 		return;
 	}
@@ -189,7 +209,7 @@ static void visit_reference(struct chain *ch, struct symbol *u, struct section *
 		return;
 	}
 	(*callers)++;
-	visit_caller(ch, u, g);
+	visit_caller(ch, u, g, b);
 }
 
 static void visit_callers(struct chain *ch, struct symbol *u)

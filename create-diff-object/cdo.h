@@ -147,6 +147,7 @@ void refuse_unsafe(struct cdo *c);
 void free_refusals(struct cdo *c);
 void refuse(struct cdo *c, const char *sym, char *what, const char *advice);
 bool has_fentry(const struct symbol *sym);
+bool is_init_section(const struct section *sec);
 
 /* callers.c */
 void patch_through_callers(struct cdo *c, struct symbol *f);

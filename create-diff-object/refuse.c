@@ -10,7 +10,7 @@
 #include "cdo.h"
 #include "util.h"
 
-static bool is_init_section(const struct section *sec)
+bool is_init_section(const struct section *sec)
 {
 	return str_starts(sec->name, ".init.") || str_starts(sec->name, ".exit.") ||
 	       !strcmp(sec->name, ".init") || str_starts(sec->name, ".text.init.") ||
