@@ -303,15 +303,15 @@ distro_module_of_object() {
 
 # A compressed stock module ($1, modules.order's path $2), decompressed
 # once into the release's cache: the image's own files are left alone.
-distro_unxzko_module() {
-	local xzko=$1 into=$distro_dir/modules/$2
-	if [ ! -f "$into" ] || [ "$xzko" -nt "$into" ]; then
+distro_unpacked_module() {
+	local packed_ko=$1 into=$distro_dir/modules/$2
+	if [ ! -f "$into" ] || [ "$packed_ko" -nt "$into" ]; then
 		mkdir -p "$(dirname "$into")"
-		case $xzko in
-		*.xz) xz -dc -- "$xzko" > "$into.tmp" ;;
-		*.zst) zstd -dcq -- "$xzko" > "$into.tmp" ;;
-		*) die "$EXIT_USAGE" "$xzko: unknown compression; klp-build reads .ko, .ko.xz and .ko.zst" ;;
-		esac || die "$EXIT_BUILD" "decompressing $xzko failed"
+		case $packed_ko in
+		*.xz) xz -dc -- "$packed_ko" > "$into.tmp" ;;
+		*.zst) zstd -dcq -- "$packed_ko" > "$into.tmp" ;;
+		*) die "$EXIT_USAGE" "$packed_ko: unknown compression; klp-build reads .ko, .ko.xz and .ko.zst" ;;
+		esac || die "$EXIT_BUILD" "decompressing $packed_ko failed"
 		mv -f "$into.tmp" "$into"
 	fi
 	printf '%s\n' "$into"

@@ -30,8 +30,9 @@ cases+=("$top"/test-fixtures/distro-kpatches/*/)
 # no VM.
 release612=6.12.95+deb12-amd64
 cases612=(01-proc-string 02-new-function 03-new-global 05-string-literal
-	06-nonexported-symbol 10-callbacks 15-jump-label 18-alternatives
-	24-two-objects 21-refuse-data-init 23-refuse-notrace 26-no-change)
+	06-nonexported-symbol 10-callbacks 15-jump-label 16-bug-table
+	18-alternatives 19-switch-table 21-refuse-data-init 23-refuse-notrace
+	26-no-change)
 cases612+=("$top"/test-fixtures/distro-kpatches-6.12/*/)
 
 # shellcheck source=tests/lib.sh
