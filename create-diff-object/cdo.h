@@ -4,6 +4,7 @@
  *   main.c       options, loading, the exit-code contract (cdo_main)
  *   entry.c      main(): cdo_main, which the fuzz harnesses call too
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
+ *   insn.c       where instructions end (Capstone), for PC-relative fields
  *   target.c     what a relocation points at, and whether two are equal
  *   compare.c    SAME / CHANGED / NEW for functions and data
  *   srcline.c    --debug's source lines, from DWARF (libdw)
@@ -93,6 +94,7 @@ struct target {
 	struct section *sec;	/* TARGET_STRING, TARGET_SECTION */
 	int64_t off;
 	int64_t sec_off;	/* the addend as an offset in sec, for copies of it */
+	bool undecoded;		/* a place named from code not decoded: guessed */
 };
 
 /* main.c: the command, argv as main() gets it; returns the exit code. */
@@ -100,6 +102,11 @@ int cdo_main(int argc, char **argv);
 
 /* correlate.c */
 void correlate(struct cdo *c);
+
+/* insn.c */
+int decode_text(struct elf_obj *obj);
+bool insn_at(const struct symbol *sym, uint64_t off, uint64_t *start, char *buf, size_t len);
+void close_decoder(void);
 
 /* target.c */
 void resolve_target(const struct section *base, const struct reloc *r,

@@ -132,6 +132,20 @@ plain:
 	return 0;
 }
 
+/*
+ * A section plus an addend in code Capstone could not decode: which of
+ * the section's symbols it names depends on where the instruction ends.
+ */
+static int refuse_undecoded(struct cdo *c, const struct section *from, const struct reloc *r)
+{
+	const struct symbol *f = elf_symbol_containing(from, r->offset);
+
+	err_msg(c->patched->path, "%s: the reference to %s%+lld at %s+0x%llx is not in a displacement or immediate field of an instruction the decoder knows, so the symbol it names is unknown; report it with this object, or reference the symbol by name (a global, or a function of its own)",
+		f ? f->name : from->name, r->sym->name, (long long)r->addend, from->name,
+		(unsigned long long)r->offset);
+	return -1;
+}
+
 static int emit_reloc(struct cdo *c, const struct section *from, const struct reloc *r,
 		      struct section *to, uint64_t off)
 {
@@ -140,6 +154,8 @@ static int emit_reloc(struct cdo *c, const struct section *from, const struct re
 	if (r->type == R_X86_64_NONE)
 		return 0;
 	resolve_target(from, r, &t);
+	if (t.undecoded && t.kind != TARGET_STRING)
+		return refuse_undecoded(c, from, r);
 	if (t.kind == TARGET_SYMBOL) {
 		if (t.sym->clone) {
 			elf_add_reloc(elf_add_rela(c->out, to), off, r->type, t.sym->clone, t.off);

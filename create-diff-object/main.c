@@ -306,6 +306,7 @@ static void cleanup(struct cdo *c)
 	free_emit(c);
 	free_special(c);
 	close_source_lines();
+	close_decoder();
 	target_free(c->target);
 	symvers_free(c->symvers);
 	elf_free(c->orig);

@@ -81,6 +81,8 @@ struct section {
 	uint64_t *ref_offsets;	/* where references land, for anonymous sections */
 	size_t nr_ref_offsets;
 	bool *piece_used;	/* per ref_offsets entry: the output needs it */
+	/* SHT_RELA of code, per entry: bytes from the field to its instruction's end, 0 unknown. */
+	unsigned char *reloc_tails;
 	bool include_whole;
 	enum diff_status status;
 	bool include;

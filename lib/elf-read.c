@@ -440,6 +440,7 @@ void elf_free(struct elf_obj *obj)
 		free(sec->relocs);
 		free(sec->ref_offsets);
 		free(sec->piece_used);
+		free(sec->reloc_tails);
 		free(sec->syms);
 		free(sec->group);
 		free(sec->name);
