@@ -190,11 +190,12 @@ int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
 /*
  * Tables of data the module loader finds by section name: a copy of a
  * dynamic debug descriptor (a pr_debug whose text or line changed) must
- * land in the module's __dyndbg, or dynamic debug never learns of it.
+ * land in the module's __dyndbg (named __verbose in older kernels), or
+ * dynamic debug never learns of it.
  */
 static bool keeps_section_name(const struct section *sec)
 {
-	return !strcmp(sec->name, "__dyndbg");
+	return !strcmp(sec->name, "__dyndbg") || !strcmp(sec->name, "__verbose");
 }
 
 static char *clone_section_name(const struct symbol *sym)
