@@ -79,6 +79,8 @@ struct cdo {
 	struct hash meta_strings;
 	char **klp_names;
 	size_t nr_klp_names, cap_klp_names;
+	char **import_ns;		/* namespaces of the exports it uses */
+	size_t nr_import_ns, cap_import_ns;
 };
 
 /* What a relocation points at, with section symbols resolved. */

@@ -45,17 +45,52 @@ static void add_pointer(struct cdo *c, struct section *sec, uint64_t off,
 	elf_add_reloc(elf_add_rela(c->out, sec), off, R_X86_64_64, to, addend);
 }
 
-static void remember_klp_name(struct cdo *c, const char *name)
+/* Adds @s to the set *@arr of *@nr strings, once. */
+static void remember_once(char ***arr, size_t *nr, size_t *cap, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr_klp_names; i++) {
-		if (!strcmp(c->klp_names[i], name))
+	for (i = 0; i < *nr; i++) {
+		if (!strcmp((*arr)[i], s))
 			return;
 	}
-	grow_array((void **)&c->klp_names, &c->cap_klp_names, c->nr_klp_names + 1,
-		   sizeof(*c->klp_names));
-	c->klp_names[c->nr_klp_names++] = xstrdup(name);
+	grow_array((void **)arr, cap, *nr + 1, sizeof(**arr));
+	(*arr)[(*nr)++] = xstrdup(s);
+}
+
+static void remember_klp_name(struct cdo *c, const char *name)
+{
+	remember_once(&c->klp_names, &c->nr_klp_names, &c->cap_klp_names, name);
+}
+
+/*
+ * An export of a namespace (EXPORT_SYMBOL_NS) is only for modules that
+ * import it: modpost fails the build and the loader refuses the module
+ * otherwise, as MODULE_IMPORT_NS would have said in the patched file.
+ */
+static void import_namespace(struct cdo *c, const char *name)
+{
+	const char *ns = symvers_namespace(c->symvers, name);
+
+	if (ns && *ns)
+		remember_once(&c->import_ns, &c->nr_import_ns, &c->cap_import_ns, ns);
+}
+
+/* The module's .modinfo entries (the template adds its own), one import_ns= per namespace. */
+static void emit_modinfo(struct cdo *c)
+{
+	struct section *sec;
+	size_t i;
+
+	if (!c->nr_import_ns)
+		return;
+	sec = elf_add_section(c->out, ".modinfo", SHT_PROGBITS, SHF_ALLOC, 1, 0, NULL, 0);
+	for (i = 0; i < c->nr_import_ns; i++) {
+		char *entry = xasprintf("import_ns=%s", c->import_ns[i]);
+
+		elf_sec_append(sec, entry, strlen(entry) + 1, 1, NULL);
+		free(entry);
+	}
 }
 
 /* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
@@ -128,6 +163,7 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 		name, c->target->elf->path);
 	return -1;
 plain:
+	import_namespace(c, name);
 	elf_add_reloc(elf_add_rela(c->out, to), off, r->type, undefined_global(c, name), t->off);
 	return 0;
 }
@@ -362,6 +398,7 @@ int emit(struct cdo *c)
 	if (clone_all(c) || emit_special(c) || emit_funcs(c))
 		return -1;
 	name_callback_objects(c);
+	emit_modinfo(c);
 	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
 	return elf_write(c->out, c->out_path);
 }
@@ -385,5 +422,8 @@ void free_emit(struct cdo *c)
 	for (i = 0; i < c->nr_klp_names; i++)
 		free(c->klp_names[i]);
 	free(c->klp_names);
+	for (i = 0; i < c->nr_import_ns; i++)
+		free(c->import_ns[i]);
+	free(c->import_ns);
 	elf_free(c->out);
 }
