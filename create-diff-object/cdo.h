@@ -66,6 +66,8 @@ struct cdo {
 	struct target_syms *target;
 	bool target_is_orig;		/* no --symbols: ORIG.o stands in */
 	struct symvers *symvers;
+	char **patch_syms;		/* --patch-symbols, sorted */
+	size_t nr_patch_syms;
 	struct special_size *sizes;	/* entry sizes of special sections */
 	size_t nr_sizes;
 	int refusals;
@@ -101,6 +103,8 @@ struct target {
 
 /* main.c: the command, argv as main() gets it; returns the exit code. */
 int cdo_main(int argc, char **argv);
+/* Whether another object of the same patch defines @name as a new global. */
+bool patch_defines(const struct cdo *c, const char *name);
 
 /* correlate.c */
 void correlate(struct cdo *c);

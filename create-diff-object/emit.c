@@ -152,6 +152,9 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 	}
 	if (owner && (strcmp(owner, c->objname) || !strcmp(owner, "vmlinux")))
 		goto plain;
+	/* A new function of another file of the patch: the module has it. */
+	if (!psym->sec && patch_defines(c, name))
+		goto plain;
 	if (osym->sec)
 		return klp_record(c, osym, r->type, t->off, to, off);
 	if (!c->target_is_orig && target_defines(c->target, name))
