@@ -90,6 +90,14 @@ static int add_probe_sizes(struct cdo *c, const char *path)
 	return 0;
 }
 
+/* The target's symbols a diff can ask about: those ORIG.o or PATCHED.o names. */
+static bool named_in_pair(const char *name, void *ctx)
+{
+	const struct cdo *c = ctx;
+
+	return elf_find_symbol(c->orig, name) || elf_find_symbol(c->patched, name);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -268,7 +276,9 @@ static int load(struct cdo *c, const struct options *o)
 	if (!c->patched || prepare(c->orig) || prepare(c->patched) || check_pair(c))
 		return -1;
 	if (o->symbols) {
-		c->target = target_load(o->symbols);
+		struct elf_symbol_filter keep = { named_in_pair, c };
+
+		c->target = target_load_some(o->symbols, &keep);
 		if (!c->target)
 			return -1;
 	} else {

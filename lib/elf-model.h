@@ -138,8 +138,17 @@ enum elf_load_flags {
 	ELF_LOAD_SYMBOLS_ONLY = 1 << 1,
 };
 
+/* Which named symbols a symbols-only load keeps (STT_FILE ones always). */
+struct elf_symbol_filter {
+	bool (*keep)(const char *name, void *ctx);
+	void *ctx;
+};
+
 /* elf-read.c */
 struct elf_obj *elf_load(const char *path, unsigned int flags);
+/* Symbols only, and of those only the ones @keep accepts (all if NULL), renumbered. */
+struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
+				 const struct elf_symbol_filter *keep);
 void elf_free(struct elf_obj *obj);
 
 /* lookups */
