@@ -56,6 +56,11 @@ UNISTRING_LIBS := -lunistring
 ifeq ($(wildcard /usr/include/unistr.h),)
 $(error libunistring not found; install it with: apt-get install libunistring-dev (or run scripts/install-deps.sh))
 endif
+CAPSTONE_CFLAGS := $(shell $(PKG_CONFIG) --cflags capstone 2>/dev/null)
+CAPSTONE_LIBS   := $(shell $(PKG_CONFIG) --libs capstone 2>/dev/null)
+ifeq ($(CAPSTONE_LIBS),)
+$(error capstone not found by pkg-config; install it with: apt-get install libcapstone-dev (or run scripts/install-deps.sh))
+endif
 CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 ifeq ($(CRYPTO_LIBS),)
 $(error libcrypto not found by pkg-config; install it with: apt-get install libssl-dev (or run scripts/install-deps.sh))
@@ -66,6 +71,7 @@ CFLAGS  ?= -O2 -g
 WARNFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	     -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) $(SANFLAGS) $(LIBELF_CFLAGS) $(JSONC_CFLAGS) $(LIBDW_CFLAGS) \
+	     $(CAPSTONE_CFLAGS) \
 	     -D_GNU_SOURCE -Ilib -Isupport-templates -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(LIBELF_LIBS) $(XXHASH_LIBS)
@@ -98,7 +104,7 @@ $(BUILD)/libklpelf.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(CAPSTONE_LIBS) $(LIBS)
 
 $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -127,7 +133,7 @@ $(BUILD)/fuzz/fuzz-klp-convert: $(BUILD)/obj/tests/fuzz/fuzz-klp-convert.o \
 		$(FUZZ_UTIL) $(filter-out %/entry.o,$(KC_OBJS)) $(BUILD)/libklpelf.a
 $(FUZZERS):
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBDW_LIBS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBDW_LIBS) $(CAPSTONE_LIBS) $(LIBS)
 
 fuzz:
 	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-run

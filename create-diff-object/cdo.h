@@ -4,6 +4,7 @@
  *   main.c       options, loading, the exit-code contract (cdo_main)
  *   entry.c      main(): cdo_main, which the fuzz harnesses call too
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
+ *   insn.c       where instructions end (Capstone), for PC-relative fields
  *   target.c     what a relocation points at, and whether two are equal
  *   compare.c    SAME / CHANGED / NEW for functions and data
  *   srcline.c    --debug's source lines, from DWARF (libdw)
@@ -75,6 +76,8 @@ struct cdo {
 	struct target_syms *target;
 	bool target_is_orig;		/* no --symbols: ORIG.o stands in */
 	struct symvers *symvers;
+	char **patch_syms;		/* --patch-symbols, sorted */
+	size_t nr_patch_syms;
 	struct special_size *sizes;	/* entry sizes of special sections */
 	size_t nr_sizes;
 	struct refusal *refusals;
@@ -89,6 +92,8 @@ struct cdo {
 	struct hash meta_strings;
 	char **klp_names;
 	size_t nr_klp_names, cap_klp_names;
+	char **import_ns;		/* namespaces of the exports it uses */
+	size_t nr_import_ns, cap_import_ns;
 };
 
 /* What a relocation points at, with section symbols resolved. */
@@ -104,13 +109,21 @@ struct target {
 	struct section *sec;	/* TARGET_STRING, TARGET_SECTION */
 	int64_t off;
 	int64_t sec_off;	/* the addend as an offset in sec, for copies of it */
+	bool undecoded;		/* a place named from code not decoded: guessed */
 };
 
 /* main.c: the command, argv as main() gets it; returns the exit code. */
 int cdo_main(int argc, char **argv);
+/* Whether another object of the same patch defines @name as a new global. */
+bool patch_defines(const struct cdo *c, const char *name);
 
 /* correlate.c */
 void correlate(struct cdo *c);
+
+/* insn.c */
+int decode_text(struct elf_obj *obj);
+bool insn_at(const struct symbol *sym, uint64_t off, uint64_t *start, char *buf, size_t len);
+void close_decoder(void);
 
 /* target.c */
 void resolve_target(const struct section *base, const struct reloc *r,

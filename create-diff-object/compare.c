@@ -273,9 +273,28 @@ static int64_t resized_difference(const struct symbol *a, const struct symbol *b
 	return i;
 }
 
-static void compare_function(struct symbol *p)
+/* --debug: where @p first differs from its twin, by instruction and source line. */
+static void report_difference(const struct symbol *p, int64_t diff)
 {
 	const char *where;
+	char text[160];
+	uint64_t start = 0;
+
+	if (p->twin->sym.st_size != p->sym.st_size)
+		diff = resized_difference(p->twin, p);
+	/* The instruction, not the byte: a changed displacement starts mid-instruction. */
+	if (sec_is_text(p->sec) && insn_at(p, diff, &start, text, sizeof(text)))
+		diff = start;
+	else
+		text[0] = 0;
+	where = source_line(p->obj->path, p, diff);
+	debug_msg("compare: %s changed, first difference at offset 0x%llx%s%s%s%s%s",
+		  p->name, (unsigned long long)diff, text[0] ? ": " : "", text,
+		  where ? " (" : "", where ? where : "", where ? ")" : "");
+}
+
+static void compare_function(struct symbol *p)
+{
 	int64_t diff;
 
 	if (!p->twin) {
@@ -285,14 +304,8 @@ static void compare_function(struct symbol *p)
 	diff = first_difference(p->twin, p, MAX_DEPTH);
 	p->status = diff < 0 ? DIFF_SAME : DIFF_CHANGED;
 	p->twin->status = p->status;
-	if (diff < 0 || !debug_enabled)
-		return;
-	if (p->twin->sym.st_size != p->sym.st_size)
-		diff = resized_difference(p->twin, p);
-	where = source_line(p->obj->path, p, diff);
-	debug_msg("compare: %s changed, first difference at offset 0x%llx%s%s%s",
-		  p->name, (unsigned long long)diff, where ? " (" : "",
-		  where ? where : "", where ? ")" : "");
+	if (diff >= 0 && debug_enabled)
+		report_difference(p, diff);
 }
 
 static void compare_functions(struct cdo *c)

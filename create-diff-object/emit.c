@@ -48,17 +48,52 @@ static void add_pointer(struct cdo *c, struct section *sec, uint64_t off,
 	elf_add_reloc(elf_add_rela(c->out, sec), off, R_X86_64_64, to, addend);
 }
 
-static void remember_klp_name(struct cdo *c, const char *name)
+/* Adds @s to the set *@arr of *@nr strings, once. */
+static void remember_once(char ***arr, size_t *nr, size_t *cap, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr_klp_names; i++) {
-		if (!strcmp(c->klp_names[i], name))
+	for (i = 0; i < *nr; i++) {
+		if (!strcmp((*arr)[i], s))
 			return;
 	}
-	grow_array((void **)&c->klp_names, &c->cap_klp_names, c->nr_klp_names + 1,
-		   sizeof(*c->klp_names));
-	c->klp_names[c->nr_klp_names++] = xstrdup(name);
+	grow_array((void **)arr, cap, *nr + 1, sizeof(**arr));
+	(*arr)[(*nr)++] = xstrdup(s);
+}
+
+static void remember_klp_name(struct cdo *c, const char *name)
+{
+	remember_once(&c->klp_names, &c->nr_klp_names, &c->cap_klp_names, name);
+}
+
+/*
+ * An export of a namespace (EXPORT_SYMBOL_NS) is only for modules that
+ * import it: modpost fails the build and the loader refuses the module
+ * otherwise, as MODULE_IMPORT_NS would have said in the patched file.
+ */
+static void import_namespace(struct cdo *c, const char *name)
+{
+	const char *ns = symvers_namespace(c->symvers, name);
+
+	if (ns && *ns)
+		remember_once(&c->import_ns, &c->nr_import_ns, &c->cap_import_ns, ns);
+}
+
+/* The module's .modinfo entries (the template adds its own), one import_ns= per namespace. */
+static void emit_modinfo(struct cdo *c)
+{
+	struct section *sec;
+	size_t i;
+
+	if (!c->nr_import_ns)
+		return;
+	sec = elf_add_section(c->out, ".modinfo", SHT_PROGBITS, SHF_ALLOC, 1, 0, NULL, 0);
+	for (i = 0; i < c->nr_import_ns; i++) {
+		char *entry = xasprintf("import_ns=%s", c->import_ns[i]);
+
+		elf_sec_append(sec, entry, strlen(entry) + 1, 1, NULL);
+		free(entry);
+	}
 }
 
 /*
@@ -148,6 +183,9 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 	}
 	if (owner && (strcmp(owner, c->objname) || !strcmp(owner, "vmlinux")))
 		goto plain;
+	/* A new function of another file of the patch: the module has it. */
+	if (!psym->sec && patch_defines(c, name))
+		goto plain;
 	if (osym->sec)
 		return klp_record(c, osym, r->type, t->off, to, off);
 	if (!c->target_is_orig && target_defines(c->target, name))
@@ -159,8 +197,23 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 		name, c->target->elf->path);
 	return -1;
 plain:
+	import_namespace(c, name);
 	elf_add_reloc(elf_add_rela(c->out, to), off, r->type, undefined_global(c, name), t->off);
 	return 0;
+}
+
+/*
+ * A section plus an addend in code Capstone could not decode: which of
+ * the section's symbols it names depends on where the instruction ends.
+ */
+static int refuse_undecoded(struct cdo *c, const struct section *from, const struct reloc *r)
+{
+	const struct symbol *f = elf_symbol_containing(from, r->offset);
+
+	err_msg(c->patched->path, "%s: the reference to %s%+lld at %s+0x%llx is not in a displacement or immediate field of an instruction the decoder knows, so the symbol it names is unknown; report it with this object, or reference the symbol by name (a global, or a function of its own)",
+		f ? f->name : from->name, r->sym->name, (long long)r->addend, from->name,
+		(unsigned long long)r->offset);
+	return -1;
 }
 
 static int emit_reloc(struct cdo *c, const struct section *from, const struct reloc *r,
@@ -171,6 +224,8 @@ static int emit_reloc(struct cdo *c, const struct section *from, const struct re
 	if (r->type == R_X86_64_NONE)
 		return 0;
 	resolve_target(from, r, &t);
+	if (t.undecoded && t.kind != TARGET_STRING)
+		return refuse_undecoded(c, from, r);
 	if (t.kind == TARGET_SYMBOL) {
 		if (t.sym->clone) {
 			elf_add_reloc(elf_add_rela(c->out, to), off, r->type, t.sym->clone, t.off);
@@ -205,11 +260,12 @@ int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
 /*
  * Tables of data the module loader finds by section name: a copy of a
  * dynamic debug descriptor (a pr_debug whose text or line changed) must
- * land in the module's __dyndbg, or dynamic debug never learns of it.
+ * land in the module's __dyndbg (named __verbose in older kernels), or
+ * dynamic debug never learns of it.
  */
 static bool keeps_section_name(const struct section *sec)
 {
-	return !strcmp(sec->name, "__dyndbg");
+	return !strcmp(sec->name, "__dyndbg") || !strcmp(sec->name, "__verbose");
 }
 
 static char *clone_section_name(const struct symbol *sym)
@@ -404,6 +460,7 @@ int emit(struct cdo *c)
 	if (clone_all(c) || emit_special(c) || emit_funcs(c) || check_func_addresses(c))
 		return -1;
 	name_callback_objects(c);
+	emit_modinfo(c);
 	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
 	return elf_write(c->out, c->out_path);
 }
@@ -427,5 +484,8 @@ void free_emit(struct cdo *c)
 	for (i = 0; i < c->nr_klp_names; i++)
 		free(c->klp_names[i]);
 	free(c->klp_names);
+	for (i = 0; i < c->nr_import_ns; i++)
+		free(c->import_ns[i]);
+	free(c->import_ns);
 	elf_free(c->out);
 }

@@ -20,7 +20,7 @@
 
 struct options {
 	struct cdo *cdo;		/* where --entry-size goes */
-	const char *symbols, *symvers, *objname, *probe, *refusals;
+	const char *symbols, *symvers, *objname, *probe, *refusals, *patch_syms;
 	const char *orig, *patched, *out;
 };
 
@@ -31,6 +31,8 @@ static const struct cli_opt opts[] = {
 				  "or vmlinux's System.map); default: ORIG.o's own" },
 	{ "symvers", "FILE", 'v', "Module.symvers: which symbols are exported" },
 	{ "object", "NAME", 'o', "vmlinux (default) or the module being patched" },
+	{ "patch-symbols", "FILE", 'p', "new global symbols the patch's other objects define,\n"
+					"one per line: references to them stay for the module link" },
 	{ "entry-size", "SEC=N", 'e', "entry size of a special section (repeatable)" },
 	{ "entry-sizes", "PROBE.o", 'E', "entry sizes from klp-entry-sizes.c built for the kernel" },
 	{ "refusals", "FILE", 'r', "write a record of each unsafe change refused to FILE\n"
@@ -92,6 +94,60 @@ static int add_probe_sizes(struct cdo *c, const char *path)
 	return 0;
 }
 
+/* The target's symbols a diff can ask about: those ORIG.o or PATCHED.o names. */
+static bool named_in_pair(const char *name, void *ctx)
+{
+	const struct cdo *c = ctx;
+
+	return elf_find_symbol(c->orig, name) || elf_find_symbol(c->patched, name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --patch-symbols: one name a line, kept sorted for patch_defines(). */
+static int load_patch_symbols(struct cdo *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t len = 0, cap = 0, lineno = 0;
+	ssize_t n;
+
+	if (!f) {
+		err_msg(path, "load_patch_symbols: cannot open: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &len, f)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = 0;
+		if (!n)
+			continue;
+		if (strcspn(line, " \t") != (size_t)n) {
+			err_msg(path, "load_patch_symbols: line %zu is not one symbol name; write one name a line",
+				lineno);
+			break;
+		}
+		grow_array((void **)&c->patch_syms, &cap, c->nr_patch_syms + 1,
+			   sizeof(*c->patch_syms));
+		c->patch_syms[c->nr_patch_syms++] = xstrdup(line);
+	}
+	free(line);
+	fclose(f);
+	if (n > 0)
+		return -1;
+	qsort(c->patch_syms, c->nr_patch_syms, sizeof(*c->patch_syms), cmp_str);
+	return 0;
+}
+
+bool patch_defines(const struct cdo *c, const char *name)
+{
+	return c->nr_patch_syms &&
+	       bsearch(&name, c->patch_syms, c->nr_patch_syms, sizeof(*c->patch_syms), cmp_str);
+}
+
 static int handle_opt(void *ctx, int key, char *arg)
 {
 	struct options *o = ctx;
@@ -102,6 +158,7 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 'o': o->objname = arg; break;
 	case 'E': o->probe = arg; break;
 	case 'r': o->refusals = arg; break;
+	case 'p': o->patch_syms = arg; break;
 	case 'd': debug_enabled = true; break;
 	case 'e':
 		if (add_entry_size(o->cdo, arg)) {
@@ -259,7 +316,9 @@ static int load(struct cdo *c, const struct options *o)
 	if (!c->patched || prepare(c->orig) || prepare(c->patched) || check_pair(c))
 		return -1;
 	if (o->symbols) {
-		c->target = target_load(o->symbols);
+		struct elf_symbol_filter keep = { named_in_pair, c };
+
+		c->target = target_load_some(o->symbols, &keep);
 		if (!c->target)
 			return -1;
 	} else {
@@ -271,6 +330,8 @@ static int load(struct cdo *c, const struct options *o)
 		if (!c->symvers)
 			return -1;
 	}
+	if (o->patch_syms && load_patch_symbols(c, o->patch_syms))
+		return -1;
 	return 0;
 }
 
@@ -408,8 +469,12 @@ static void cleanup(struct cdo *c)
 	free_special(c);
 	free_refusals(c);
 	close_source_lines();
+	close_decoder();
 	target_free(c->target);
 	symvers_free(c->symvers);
+	for (i = 0; i < c->nr_patch_syms; i++)
+		free(c->patch_syms[i]);
+	free(c->patch_syms);
 	elf_free(c->orig);
 	elf_free(c->patched);
 	for (i = 0; i < c->nr_sizes; i++)

@@ -7,6 +7,7 @@
  * a change; resolving them to the symbol that lives there, and strings
  * to their text, makes comparison a question of identity and content.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,30 +83,7 @@ static struct symbol *named_at(const struct section *sec, int64_t off)
  * A place before a section's start is a biased pointer (zlib's `base -=
  * 257` on a static array): the symbol the section starts with, at a
  * negative offset.
- *
- * Inside an instruction, a PC-relative addend is the target minus the
- * bytes from the field to the instruction's end: 4, or 5, 6, 8 when an
- * immediate follows. A symbol starting at one of those is the target.
  */
-static struct symbol *pcrel_symbol(const struct section *sec, int64_t addend)
-{
-	static const int tails[] = { 4, 5, 6, 8 };
-	struct symbol *s;
-	int64_t at;
-	size_t i;
-
-	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
-		if (add_s64_overflows(addend, tails[i], &at))
-			continue;
-		s = named_at(sec, at);
-		if (s)
-			return s;
-	}
-	if (add_s64_overflows(addend, 4, &at))
-		return NULL;
-	return at >= 0 ? elf_symbol_containing(sec, at) : named_at(sec, 0);
-}
-
 static struct symbol *data_symbol(const struct section *sec, int64_t off)
 {
 	struct symbol *s = named_at(sec, off);
@@ -121,6 +99,52 @@ static struct symbol *data_symbol(const struct section *sec, int64_t off)
 	return s;
 }
 
+/*
+ * Code that was not decoded (an instruction Capstone does not know):
+ * the old guess, a symbol starting 4, 5, 6 or 8 bytes on. What this
+ * names is compared, never emitted (emit.c refuses).
+ */
+static struct symbol *guessed_symbol(const struct section *sec, int64_t addend)
+{
+	static const int tails[] = { 4, 5, 6, 8 };
+	struct symbol *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		s = named_at(sec, addend + tails[i]);
+		if (s)
+			return s;
+	}
+	return addend + 4 >= 0 ? elf_symbol_containing(sec, addend + 4) : named_at(sec, 0);
+}
+
+/*
+ * Undecoded code whose field, whatever the instruction's tail (4 to 8
+ * bytes), lands in one symbol: no guess is needed.
+ */
+static bool tail_matters(const struct section *sec, int64_t raw)
+{
+	struct symbol *first = data_symbol(sec, raw + 4);
+	int k;
+
+	for (k = 5; k <= 8; k++) {
+		if (data_symbol(sec, raw + k) != first)
+			return true;
+	}
+	return false;
+}
+
+/* Bytes from @r's field to the end of its instruction, 0 when unknown. */
+static unsigned int reloc_tail(const struct section *base, const struct reloc *r)
+{
+	const struct section *rela = base->rela;
+
+	if (!rela || !rela->reloc_tails || r < rela->relocs ||
+	    r >= rela->relocs + rela->nr_relocs)
+		return 0;
+	return rela->reloc_tails[r - rela->relocs];
+}
+
 /* Section symbols and local labels (.LC0 kept by an asm reference) name a place, not a thing. */
 static bool names_a_place(const struct symbol *sym)
 {
@@ -133,33 +157,38 @@ void resolve_target(const struct section *base, const struct reloc *r,
 {
 	struct symbol *sym = r->sym, *named;
 	bool in_insn = sec_is_text(base) && is_pcrel(r->type);
+	unsigned int tail = in_insn ? reloc_tail(base, r) : 0;
 	struct section *sec = sym->sec;
-	int64_t raw, after;
+	int64_t raw, at;
 
 	t->kind = TARGET_SYMBOL;
 	t->sym = sym;
 	t->sec = sec;
 	t->off = r->addend;
 	t->sec_off = r->addend;
+	t->undecoded = false;
 	/* A place out of int64_t's reach (check_places() refused it) stays symbol + addend. */
 	if (!names_a_place(sym) ||
 	    offset_add_overflows(sym->type == STT_SECTION ? 0 : sym->sym.st_value, r->addend, &raw) ||
-	    add_s64_overflows(raw, in_insn ? 4 : 0, &after))
+	    add_s64_overflows(raw, in_insn ? (tail ? tail : 8) : 0, &at))
 		return;
 	t->sec_off = raw;
+	t->undecoded = in_insn && !tail && raw > INT64_MIN + 8 && tail_matters(sec, raw);
+	/* The place the instruction really reaches: the addend plus the tail. */
+	at = raw + (in_insn ? (tail ? tail : 4) : 0);
 	if (sec_is_strings(sec)) {
 		t->kind = TARGET_STRING;
-		t->off = after;
+		t->off = at;
 		return;
 	}
-	named = in_insn ? pcrel_symbol(sec, raw) : data_symbol(sec, raw);
+	named = t->undecoded ? guessed_symbol(sec, raw) : data_symbol(sec, at);
 	if (named && !offset_sub_overflows(raw, named->sym.st_value, &t->off)) {
 		t->sym = named;
 		return;
 	}
-	/* A jump into .altinstr_aux: the place after the 4-byte field. */
+	/* A jump into .altinstr_aux: the place after the field. */
 	t->kind = TARGET_SECTION;
-	t->off = after;
+	t->off = at;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -185,6 +214,8 @@ static void add_ref_offset(struct section *sec, uint64_t off, size_t *cap)
 void index_references(struct elf_obj *obj)
 {
 	size_t i, k, *caps = xcalloc(obj->nr_secs, sizeof(*caps));
+
+	decode_text(obj);
 
 	for (i = 1; i < obj->nr_secs; i++) {
 		struct section *rela = obj->secs[i];

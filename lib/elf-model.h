@@ -81,6 +81,8 @@ struct section {
 	uint64_t *ref_offsets;	/* where references land, for anonymous sections */
 	size_t nr_ref_offsets;
 	bool *piece_used;	/* per ref_offsets entry: the output needs it */
+	/* SHT_RELA of code, per entry: bytes from the field to its instruction's end, 0 unknown. */
+	unsigned char *reloc_tails;
 	bool include_whole;
 	enum diff_status status;
 	bool include;
@@ -140,10 +142,19 @@ enum elf_load_flags {
 	ELF_LOAD_SYMBOLS_ONLY = 1 << 1,
 };
 
+/* Which named symbols a symbols-only load keeps (STT_FILE ones always). */
+struct elf_symbol_filter {
+	bool (*keep)(const char *name, void *ctx);
+	void *ctx;
+};
+
 /* elf-read.c */
 struct elf_obj *elf_load(const char *path, unsigned int flags);
 /* Bytes relocation @type writes: 0 for none, -1 for a type x86_64 does not define. */
 int elf_reloc_width(uint32_t type);
+/* Symbols only, and of those only the ones @keep accepts (all if NULL), renumbered. */
+struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
+				 const struct elf_symbol_filter *keep);
 void elf_free(struct elf_obj *obj);
 
 /* lookups */

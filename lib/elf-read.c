@@ -172,8 +172,12 @@ static void add_sym_to_section(struct symbol *sym)
 	sec->syms[sec->nr_syms++] = sym;
 }
 
+/*
+ * Symbol @i of the table into obj->syms[obj->nr_syms], unless @keep
+ * leaves it out (a symbols-only load of what a lookup can ask for).
+ */
 static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_data,
-		       size_t i, bool by_section)
+		       size_t i, bool by_section, const struct elf_symbol_filter *keep)
 {
 	struct symbol *sym = xcalloc(1, sizeof(*sym));
 	Elf32_Word xndx = 0;
@@ -181,17 +185,23 @@ static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_d
 	size_t shndx;
 
 	sym->obj = obj;
-	sym->idx = i;
-	obj->syms[i] = sym;
 	if (!gelf_getsymshndx(symdata, shndx_data, i, &sym->sym, &xndx)) {
+		free(sym);
 		err_msg(obj->path, "elf_load: unreadable symbol %zu; %s", i, CORRUPT);
 		return -1;
 	}
 	name = elf_strptr(obj->elf, obj->symtab->sh.sh_link, sym->sym.st_name);
 	if (!name) {
+		free(sym);
 		err_msg(obj->path, "elf_load: symbol %zu has no valid name; %s", i, CORRUPT);
 		return -1;
 	}
+	if (i && keep && GELF_ST_TYPE(sym->sym.st_info) != STT_FILE && !keep->keep(name, keep->ctx)) {
+		free(sym);
+		return 0;
+	}
+	sym->idx = obj->nr_syms;
+	obj->syms[obj->nr_syms++] = sym;
 	sym->bind = GELF_ST_BIND(sym->sym.st_info);
 	sym->type = GELF_ST_TYPE(sym->sym.st_info);
 	shndx = sym->sym.st_shndx == SHN_XINDEX ? xndx : sym->sym.st_shndx;
@@ -240,7 +250,8 @@ void elf_sort_section_symbols(struct section *sec)
  * A symbols-only load (a vmlinux of some 40,000 symbols, looked up by
  * name) builds no per-section lists: sorting them was most of its time.
  */
-static int read_symbols(struct elf_obj *obj, unsigned int flags)
+static int read_symbols(struct elf_obj *obj, unsigned int flags,
+			const struct elf_symbol_filter *keep)
 {
 	bool by_section = !(flags & ELF_LOAD_SYMBOLS_ONLY);
 	struct section *symtab = obj->symtab, *shndx = NULL;
@@ -281,11 +292,15 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags)
 		return -1;
 	}
 	obj->syms = xcalloc(nr, sizeof(*obj->syms));
-	obj->nr_syms = obj->cap_syms = nr;
-	hash_init(&obj->sym_by_name, nr);
+	obj->cap_syms = nr;
+	hash_init(&obj->sym_by_name, keep ? nr / 8 : nr);
 	for (i = 0; i < nr; i++) {
-		if (read_symbol(obj, symdata, shndx_data, i, by_section))
+		if (read_symbol(obj, symdata, shndx_data, i, by_section, keep))
 			return -1;
+	}
+	if (keep) {
+		obj->syms = xrealloc(obj->syms, obj->nr_syms * sizeof(*obj->syms));
+		obj->cap_syms = obj->nr_syms;
 	}
 	for (i = 1; i < obj->nr_secs; i++)
 		elf_sort_section_symbols(obj->secs[i]);
@@ -472,13 +487,21 @@ static int open_elf(struct elf_obj *obj, off_t *size)
 
 struct elf_obj *elf_load(const char *path, unsigned int flags)
 {
+	return elf_load_symbols(path, flags, NULL);
+}
+
+struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
+				 const struct elf_symbol_filter *keep)
+{
 	struct elf_obj *obj = xcalloc(1, sizeof(*obj));
 	off_t size;
 
+	if (keep)
+		flags |= ELF_LOAD_SYMBOLS_ONLY;
 	obj->path = xstrdup(path);
 	obj->fd = -1;
 	if (open_elf(obj, &size) || check_header(obj, flags) ||
-	    read_sections(obj, flags, size) || read_symbols(obj, flags) ||
+	    read_sections(obj, flags, size) || read_symbols(obj, flags, keep) ||
 	    (!(flags & ELF_LOAD_SYMBOLS_ONLY) && read_links(obj))) {
 		elf_free(obj);
 		return NULL;
@@ -502,6 +525,7 @@ void elf_free(struct elf_obj *obj)
 		free(sec->relocs);
 		free(sec->ref_offsets);
 		free(sec->piece_used);
+		free(sec->reloc_tails);
 		free(sec->syms);
 		free(sec->group);
 		free(sec->name);

@@ -12,6 +12,7 @@ struct export {
 	struct hash_node node;
 	char *name;
 	char *owner;
+	char *ns;		/* EXPORT_SYMBOL_NS's namespace, or NULL */
 };
 
 struct symvers {
@@ -22,11 +23,12 @@ struct symvers {
 
 static int parse_line(struct symvers *sv, char *line, const char *path, size_t lineno)
 {
-	char *fields[4], *save = NULL, *tok;
+	char *fields[5], *save = NULL, *tok;
 	struct export *e;
 	int n = 0;
 
-	for (tok = strtok_r(line, "\t\n", &save); tok && n < 4;
+	/* CRC, symbol, module, export type, and since Linux 5.4 a namespace, often empty. */
+	for (tok = strtok_r(line, "\t\n", &save); tok && n < 5;
 	     tok = strtok_r(NULL, "\t\n", &save))
 		fields[n++] = tok;
 	if (n == 0)
@@ -39,6 +41,7 @@ static int parse_line(struct symvers *sv, char *line, const char *path, size_t l
 	e = xcalloc(1, sizeof(*e));
 	e->name = xstrdup(fields[1]);
 	e->owner = xstrdup(fields[2]);
+	e->ns = n > 4 ? xstrdup(fields[4]) : NULL;
 	grow_array((void **)&sv->all, &sv->cap, sv->nr + 1, sizeof(*sv->all));
 	sv->all[sv->nr++] = e;
 	hash_add(&sv->names, &e->node, hash_str(e->name));
@@ -80,6 +83,7 @@ void symvers_free(struct symvers *sv)
 	for (i = 0; i < sv->nr; i++) {
 		free(sv->all[i]->name);
 		free(sv->all[i]->owner);
+		free(sv->all[i]->ns);
 		free(sv->all[i]);
 	}
 	free(sv->all);
@@ -87,7 +91,7 @@ void symvers_free(struct symvers *sv)
 	free(sv);
 }
 
-const char *symvers_owner(const struct symvers *sv, const char *name)
+static const struct export *find_export(const struct symvers *sv, const char *name)
 {
 	uint64_t key = hash_str(name);
 	struct hash_node *n;
@@ -98,7 +102,21 @@ const char *symvers_owner(const struct symvers *sv, const char *name)
 		struct export *e = container_of(n, struct export, node);
 
 		if (!strcmp(e->name, name))
-			return e->owner;
+			return e;
 	}
 	return NULL;
+}
+
+const char *symvers_owner(const struct symvers *sv, const char *name)
+{
+	const struct export *e = find_export(sv, name);
+
+	return e ? e->owner : NULL;
+}
+
+const char *symvers_namespace(const struct symvers *sv, const char *name)
+{
+	const struct export *e = find_export(sv, name);
+
+	return e ? e->ns : NULL;
 }

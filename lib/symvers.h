@@ -11,5 +11,7 @@ struct symvers *symvers_load(const char *path);
 void symvers_free(struct symvers *sv);
 /* The exporting object ("vmlinux" or a module name), or NULL. */
 const char *symvers_owner(const struct symvers *sv, const char *name);
+/* The namespace it is exported in (EXPORT_SYMBOL_NS), or NULL. */
+const char *symvers_namespace(const struct symvers *sv, const char *name);
 
 #endif

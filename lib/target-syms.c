@@ -127,6 +127,17 @@ static bool is_elf(const char *path, FILE **map)
 
 struct target_syms *target_load(const char *path)
 {
+	return target_load_some(path, NULL);
+}
+
+/*
+ * Only the symbols of names @keep accepts, and every STT_FILE: of a
+ * vmlinux's 45,000 symbols a diff asks about the few hundred its objects
+ * name, and the whole table was most of its memory. Sympos counts stay
+ * right, as every symbol of a kept name is kept, in order.
+ */
+struct target_syms *target_load_some(const char *path, const struct elf_symbol_filter *keep)
+{
 	struct elf_obj *obj;
 	struct target_syms *t;
 	FILE *map;
@@ -136,7 +147,7 @@ struct target_syms *target_load(const char *path)
 		fclose(map);
 		return t;
 	}
-	obj = elf_load(path, ELF_LOAD_SYMBOLS_ONLY);
+	obj = elf_load_symbols(path, ELF_LOAD_SYMBOLS_ONLY, keep);
 
 	if (!obj)
 		return NULL;

@@ -25,6 +25,8 @@ struct target_syms {
 
 /* An ELF vmlinux or module, or a System.map (told apart by the ELF magic). */
 struct target_syms *target_load(const char *path);
+/* The same, keeping of an ELF only the symbols @keep accepts (and STT_FILE ones). */
+struct target_syms *target_load_some(const char *path, const struct elf_symbol_filter *keep);
 struct target_syms *target_from_obj(struct elf_obj *obj);
 void target_free(struct target_syms *t);
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config libelf-dev libdw-dev libxxhash-dev libjson-c-dev jq
-	libunistring-dev
+	libunistring-dev libcapstone-dev
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
 	clang-14 libclang-rt-14-dev valgrind strace mmdebstrap e2fsprogs qemu-utils

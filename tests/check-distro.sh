@@ -18,7 +18,8 @@ export KLP_CACHE_DIR=${KLP_CACHE_DIR:-$top/.cache}
 # function, a non-exported symbol, a sympos of a duplicated local,
 # callbacks, a jump label, alternatives.
 cases=(01-proc-string 02-new-function 06-nonexported-symbol 07-sympos
-	10-callbacks 15-jump-label 18-alternatives)
+	10-callbacks 15-jump-label 18-alternatives 41-namespace-import
+	42-cross-object-new)
 # And a module of the image (a klp_object named after it, its symbols
 # from its stock .ko), which the test kernel does not build.
 cases+=("$top"/test-fixtures/distro-kpatches/*/)

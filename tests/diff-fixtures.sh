@@ -165,6 +165,11 @@ make_view() {
 	case $key in
 	readelf-s) mapfile -t lines < <(readelf -sW "$work/out.o" 2>&1) ;;
 	readelf-S) mapfile -t lines < <(readelf -SW "$work/out.o" 2>&1) ;;
+	modinfo)
+		# the NUL-separated strings of .modinfo, one per line
+		: > "$work/modinfo.bin"
+		objcopy -O binary -j .modinfo "$work/out.o" "$work/modinfo.bin" 2>/dev/null || true
+		mapfile -t -d '' lines < "$work/modinfo.bin" ;;
 	readelf-r)
 		mapfile -t lines < <(readelf -rW "$work/out.o" 2>&1)
 		for l in "${lines[@]}"; do
@@ -234,7 +239,7 @@ check_directives() {
 			want[$line]=1
 			continue ;;
 		esac
-		if [[ ! $line =~ ^(!?)(stdout|stderr|readelf-s|readelf-r|readelf-S):\ ?(.*)$ ]]; then
+		if [[ ! $line =~ ^(!?)(stdout|stderr|readelf-s|readelf-r|readelf-S|modinfo):\ ?(.*)$ ]]; then
 			note "expected:$n: unknown directive: $line"
 			continue
 		fi
@@ -247,7 +252,7 @@ check_directives() {
 		fi
 		case $key in
 		stdout | stderr) src=$work/$key ;;
-		readelf-*)
+		readelf-* | modinfo)
 			if [ "$want_exit" != 0 ]; then
 				note "expected:$n: $key directive in a case that does not expect exit 0"
 				continue

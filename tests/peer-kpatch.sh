@@ -3,7 +3,10 @@
 # The peer corpus: kpatch's x86_64 unit-test objects (../shared/peer-tests,
 # real kernel objects built by others), checked against the reference
 # differ's results. A case may differ from the reference only where
-# test-fixtures/peer-kpatch/deviations says so and why.
+# test-fixtures/peer-kpatch/deviations says so and why. Then, per included
+# function, what each relocation names (build/tests/peer-relocs) against
+# test-fixtures/peer-kpatch/relocs/CASE, derived from kpatch's own output,
+# but for the functions test-fixtures/peer-kpatch/reloc-deviations argues.
 #   tests/peer-kpatch.sh BUILD_DIR [CASE...]
 set -euo pipefail
 
@@ -15,6 +18,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 peer=${KLP_PEER_DIR:-$top/../shared/peer-tests/kpatch-unit-x86_64}
 deviations=$top/test-fixtures/peer-kpatch/deviations
+relocs=$top/test-fixtures/peer-kpatch/relocs
+reloc_deviations=$top/test-fixtures/peer-kpatch/reloc-deviations
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -88,6 +93,46 @@ run_case() {
 		t_fail "peer/$case" "output is not a readable object"
 	else
 		t_pass "peer/$case"
+		[ "$rc" != 0 ] || check_relocs "$case"
+	fi
+}
+
+# argued CASE SIGN: the functions whose lines only ours (+) or only the
+# reference (-) may have, one per line.
+argued() {
+	sed -n "s/^$1 $2\([^ ]*\) .*/\1/p" "$reloc_deviations"
+}
+
+# drop_argued FILE CASE SIGN: FILE's "+"/"-" diff lines but those of argued functions.
+drop_argued() {
+	local fn
+	local -a fns
+	mapfile -t fns < <(argued "$2" "$3")
+	while IFS= read -r line; do
+		fn=${line#? }
+		fn=${fn%%+0x*}
+		[[ " ${fns[*]} " == *" $fn "* ]] || printf '%s\n' "$line"
+	done < "$1"
+}
+
+# check_relocs CASE: what each relocation of OUT.o's functions names.
+check_relocs() {
+	local case=$1 ref=$relocs/$1 bad
+	if [ ! -f "$ref" ]; then
+		t_fail "peer-relocs/$case" "no reference $ref"
+		return
+	fi
+	if ! "$build/tests/peer-relocs" "$scratch/$case.o" | sort -u > "$scratch/$case.relocs"; then
+		t_fail "peer-relocs/$case" "peer-relocs cannot read the output"
+		return
+	fi
+	diff "$ref" "$scratch/$case.relocs" | sed -n 's/^</-/p; s/^>/+/p' > "$scratch/$case.rdiff" || true
+	bad=$( (drop_argued <(grep '^+' "$scratch/$case.rdiff" || true) "$case" +
+		drop_argued <(grep '^-' "$scratch/$case.rdiff" || true) "$case" -) | tr '\n' ';')
+	if [ -n "$bad" ]; then
+		t_fail "peer-relocs/$case" "relocations name other symbols (- reference, + ours): ${bad:0:600}"
+	else
+		t_pass "peer-relocs/$case"
 	fi
 }
 
