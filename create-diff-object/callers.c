@@ -58,7 +58,7 @@ static enum branch branch_at(const struct section *sec, const struct reloc *r)
 
 	if (r->type != R_X86_64_PLT32 && r->type != R_X86_64_PC32)
 		return NOT_BRANCH;
-	if (!sec->data || r->offset < 1 || r->offset + 4 > sec->size)
+	if (!sec->data || r->offset < 1 || sec->size < 4 || r->offset > sec->size - 4)
 		return NOT_BRANCH;
 	op = sec->data + r->offset;
 	if (op[-1] == 0xe8)
@@ -117,8 +117,9 @@ static char *place_name(const struct section *sec, uint64_t off)
 {
 	struct symbol *s = elf_symbol_containing(sec, off);
 
-	return s ? xasprintf("%s (in %s)", s->name, sec->name) : xasprintf("%s+0x%llx", sec->name,
-							     (unsigned long long)off);
+	if (s)
+		return xasprintf("%s (in %s)", s->name, sec->name);
+	return xasprintf("%s+0x%llx", sec->name, (unsigned long long)off);
 }
 
 /* A traceable caller: patched as changed, said to be for @ch's root. */
@@ -173,12 +174,13 @@ static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g, e
 	/* New code calls the new copy anyway; init code has run and is gone. */
 	if (g->status == DIFF_NEW || is_init_section(g->sec))
 		return;
-	if (has_fentry(g)) {
-		if (b == JUMP && g->through != ch->root)
-			warn_tail_call(ch, u, g);
-		mark_caller(ch, g);
-	} else
+	if (!has_fentry(g)) {
 		chain_push(ch, g);
+		return;
+	}
+	if (b == JUMP && g->through != ch->root)
+		warn_tail_call(ch, u, g);
+	mark_caller(ch, g);
 }
 
 /* One reference to @u (@t) from @sec at relocation @r: a caller, or a use of its address. */
@@ -189,7 +191,10 @@ static void visit_reference(struct chain *ch, struct symbol *u, struct section *
 	struct symbol *g;
 
 	if (!sec_is_text(sec)) {
-		/* Inside the function: a table entry for its own code. */
+		/*
+		 * Data pointing inside @u is a table entry for its own code;
+		 * at its start, a function pointer, unless the table lists places.
+		 */
 		if (t->off == 0 && !marks_places(sec))
 			refuse_address_taken(ch, u, sec, r->offset);
 		return;
