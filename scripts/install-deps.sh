@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Installs the Debian 12 packages the build and the tests need, only those missing.
 # clang-14 builds the fuzz harnesses; libclang-rt-14-dev has its libFuzzer runtime.
+# patchutils (lsdiff, filterdiff) reads the patches for klp-build; zzuf mutates them in tests/patch-fuzz.sh.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
 	clang-14 libclang-rt-14-dev valgrind strace mmdebstrap e2fsprogs qemu-utils
+	patchutils zzuf
 )
 
 # klp-build --distro --release 6.12.*+deb12-amd64 fetches Debian 12's 6.12

@@ -3,7 +3,10 @@
 # klp-build's command line, without a kernel: usage errors and bad input
 # give their documented exit codes and a message, also for file names
 # and directories with spaces, quotes, $(), = and leading dashes; a
-# tree that does not build gets a failed manifest.
+# tree that does not build gets a failed manifest. Hostile patches
+# (names that leave the tree, an added line that looks like a header)
+# write nothing outside the scratch directory; CRLF, other prefixes,
+# deletions and renames are read as patch(1) reads them.
 #   tests/klp-build-cli.sh BUILD_DIR
 set -euo pipefail
 
@@ -136,3 +139,4 @@ if [ -z "$(ls -A "$TMPDIR")" ]; then
 else
 	t_pass klp-build-cli/failure-keeps-log
 fi
+. "$top/tests/klp-build-cli-patches.sh"

@@ -47,11 +47,53 @@ run_success() {
 }
 
 run_failure() {
+	local line='seq_puts(m, "x") syntax error;'
 	broken_patch > "$scratch/broken.patch"
-	if "$klp_build" -s "$tree" -o "$scratch/out" "$scratch/broken.patch" > "$scratch/log" 2>&1; then
+	if "$klp_build" -s "$tree" -o "$scratch/out" -n broken "$scratch/broken.patch" > "$scratch/log" 2>&1; then
 		t_fail klp-build-tree/failure "a patch that does not compile was built"
+		return
+	fi
+	check_tree failure
+	# The #line directives name the tree's file: gcc must still quote
+	# the line the patch wrote, not the tree's line of that number.
+	if ! grep -qF -- "$line" "$scratch/log"; then
+		t_fail klp-build-tree/failure-quotes-patched-line "no '$line' in: $(grep -A3 'failed:' "$scratch/log" | head -5)"
+	elif ! jq -e --arg l "$line" 'any(.failure.output[]; contains($l))' "$scratch/out/livepatch-broken.json" > /dev/null; then
+		t_fail klp-build-tree/failure-quotes-patched-line "the failed manifest's output lacks '$line'"
 	else
-		check_tree failure
+		t_pass klp-build-tree/failure-quotes-patched-line
+	fi
+}
+
+# A Ctrl-C while klp-build removes its scratch directory, after a
+# complete module and manifest: rm (on PATH, as the terminal's group
+# member it is) sends SIGINT to the group as it starts. The run still
+# ends 0 with its outputs, and no half-deleted scratch directory.
+run_cleanup_interrupt() {
+	local bin=$scratch/int-bin tmp=$scratch/tmp-cleanup out=$scratch/out-cleanup rc=0 why=
+	mkdir -p "$bin" "$tmp"
+	cat > "$bin/rm" <<'SH'
+#!/bin/sh
+case "$*" in *klp-build.*) kill -INT 0 ;; esac
+exec /bin/rm "$@"
+SH
+	chmod +x "$bin/rm"
+	set -m
+	PATH=$bin:$PATH TMPDIR=$tmp env --default-signal=INT "$klp_build" -s "$tree" -o "$out" -n clean "$good" \
+		> /dev/null 2> "$scratch/cleanup.log" &
+	set +m
+	wait "$!" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		why="exit $rc: $(tail -2 "$scratch/cleanup.log")"
+	elif [ ! -f "$out/livepatch-clean.ko" ] || [ ! -f "$out/livepatch-clean.json" ]; then
+		why="no module or manifest in $out"
+	elif [ -n "$(ls -A "$tmp")" ]; then
+		why="left $(ls -A "$tmp") in TMPDIR"
+	fi
+	if [ -n "$why" ]; then
+		t_fail klp-build-tree/sigINT-during-cleanup "$why"
+	else
+		t_pass klp-build-tree/sigINT-during-cleanup
 	fi
 }
 
@@ -166,6 +208,7 @@ snapshot > "$scratch/before"
 checksums > "$scratch/sums"
 run_success
 run_failure
+run_cleanup_interrupt
 run_two_patches
 run_hostile_names
 for phase in 1 2 3 4 5; do

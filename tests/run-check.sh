@@ -21,6 +21,7 @@ cd "$top"
 "$top/tests/ibt-padding.sh" "$build"
 "$top/tests/debug-srcline.sh" "$build"
 "$top/tests/klp-build-cli.sh" "$build"
+"$top/tests/patch-fuzz.sh" "$build" "${PATCH_FUZZ_SECONDS:-15}"
 "$top/tests/klp-manifest.sh" "$build"
 "$top/tests/shellcheck.sh"
 t_summary
