@@ -48,8 +48,18 @@ diff_padded() {
 	grep -qx 'changed function: show_value' "$scratch/cdo.out"
 }
 
+# The call to helper (a klp record, no relocation until klp-convert)
+# targets show_value itself, so that objtool finds a function there.
+call_aimed() {
+	objdump -d --no-show-raw-insn "$scratch/out.o" |
+		awk '/<show_value>:$/ { f = 1; next } /^$/ { f = 0 } f && /call/' > "$scratch/calls"
+	grep -q 'call.*<show_value>$' "$scratch/calls" ||
+		{ echo "no call aimed at show_value: $(cat "$scratch/calls")"; return 1; }
+}
+
 t_check ibt/differ-output diff_padded
 t_check ibt/padding-kept padding_kept
+t_check ibt/klp-call-aimed call_aimed
 # The differ's output has its address taken (klp_fixture_show) and endbr64.
 t_check ibt/endbr-accepted "$check" "$scratch/out.o"
 compile "$scratch/no-endbr.o" -fcf-protection=none

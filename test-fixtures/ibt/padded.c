@@ -8,15 +8,24 @@ int klp_fixture_value;
 
 void fentry_stub(void);
 
+/* Unchanged and local: the patched caller reaches it through a klp record. */
+static __attribute__((noinline)) int helper(int x)
+{
+	fentry_stub();
+	return x * klp_fixture_value;
+}
+
 /* Reached through a pointer only: needs endbr64 under IBT. */
 static int show_value(int x)
 {
 	fentry_stub();
 #ifdef PATCHED
-	return x + klp_fixture_value + 1;
+	return helper(x) + klp_fixture_value + 1;
 #else
-	return x + klp_fixture_value;
+	return helper(x) + klp_fixture_value;
 #endif
 }
+
+int (*klp_fixture_helper)(int) = helper;
 
 int (*klp_fixture_show)(int) = show_value;
