@@ -7,6 +7,7 @@
  * JSON (schema in klp-build(1)). OUTPUT.json appears whole or not at all.
  * Exit: 0 written, 1 error, 2 usage.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@
 
 struct options {
 	const char *tool_version, *kernel_release, *module, *out, *status;
+	const char *kernel_image;	/* --kernel-image: its build id is read */
+	char kernel_build_id[2 * ELF_BUILD_ID_MAX + 1];	/* "" unknown */
 	long long build_seconds;
 	bool no_replace;
 	const char **patches, **warnings;
@@ -67,6 +70,9 @@ static const struct cli_opt opts[] = {
 				      "output (repeatable, in order)" },
 	{ "tool-version", "V", 't', "klp-build's version" },
 	{ "kernel-release", "R", 'k', "the release of the kernel it patches" },
+	{ "kernel-build-id", "HEX", 'b', "the GNU build id of the kernel it patches" },
+	{ "kernel-image", "FILE", 'K', "the kernel it patches (vmlinux, or an ELF copy of its\n"
+				       "notes): its GNU build id is recorded" },
 	{ "patch", "FILE", 'p', "a patch it was built from, hashed (repeatable, in order)" },
 	{ "new", "OBJ:FUNC", 'n', "a new function of object OBJ (repeatable)" },
 	{ "through", "OBJ:FUNC:VIA", 'T', "changed function FUNC of OBJ is patched for the\n"
@@ -190,6 +196,37 @@ static int add_failure(struct options *o, char *arg)
 	return 0;
 }
 
+/* As the kernel and readelf show it: lower-case hex, two digits a byte. */
+static int parse_build_id(struct options *o, const char *arg)
+{
+	size_t len = strlen(arg), i;
+
+	if (o->kernel_image || *o->kernel_build_id) {
+		err_msg(NULL, "--kernel-build-id and --kernel-image both give the build id; give one of them once");
+		return -1;
+	}
+	if (!len || len % 2 || len > 2 * ELF_BUILD_ID_MAX ||
+	    strspn(arg, "0123456789abcdefABCDEF") != len) {
+		err_msg(NULL, "--kernel-build-id %s: expected an even number (2 to %d) of hex digits, as readelf -n shows the GNU build id",
+			arg, 2 * ELF_BUILD_ID_MAX);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		o->kernel_build_id[i] = (char)tolower((unsigned char)arg[i]);
+	o->kernel_build_id[len] = '\0';
+	return 0;
+}
+
+static int set_kernel_image(struct options *o, const char *arg)
+{
+	if (o->kernel_image || *o->kernel_build_id) {
+		err_msg(NULL, "--kernel-build-id and --kernel-image both give the build id; give one of them once");
+		return -1;
+	}
+	o->kernel_image = arg;
+	return 0;
+}
+
 static int parse_seconds(struct options *o, const char *arg)
 {
 	char *end;
@@ -258,6 +295,8 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 'T': return add_note(o, FUNC_THROUGH, arg);
 	case 'a': return add_note(o, FUNC_ALIAS, arg);
 	case 's': return parse_seconds(o, arg);
+	case 'b': return parse_build_id(o, arg);
+	case 'K': return set_kernel_image(o, arg);
 	case 'o': return add_object(o, arg);
 	case 'R': return add_refusal(o, arg);
 	case 'F': return add_failure(o, arg);
@@ -432,6 +471,8 @@ static struct json_object *manifest(const struct options *o, struct elf_obj *obj
 	json_object_object_add(doc, "tool", tool);
 	kernel = json_object_new_object();
 	json_object_object_add(kernel, "release", string_or_null(o->kernel_release));
+	json_object_object_add(kernel, "build_id",
+			       string_or_null(*o->kernel_build_id ? o->kernel_build_id : NULL));
 	json_object_object_add(doc, "kernel", kernel);
 	part = obj ? module_entry(o, obj) : NULL;
 	if (obj && !part)
@@ -483,13 +524,37 @@ static int check_output(const struct options *o)
 	return ret;
 }
 
-static int run(const struct options *o)
+/* Only the headers and notes of a vmlinux of hundreds of MiB are read. */
+static int read_kernel_build_id(struct options *o)
+{
+	struct elf_obj *img;
+	unsigned int type;
+	int found = -1;
+
+	if (!o->kernel_image)
+		return 0;
+	img = elf_load(o->kernel_image, ELF_LOAD_HEADERS_ONLY);
+	if (!img)
+		return -1;
+	type = img->ehdr.e_type;
+	if (type != ET_EXEC)
+		err_msg(o->kernel_image, "--kernel-image: not a linked kernel image (ELF type %u); give the tree's vmlinux",
+			type);
+	else
+		found = elf_gnu_build_id(img, o->kernel_build_id);
+	elf_free(img);
+	if (!found)
+		err_msg(o->kernel_image, "--kernel-image: no GNU build id note; build the kernel with a linker that writes one (kbuild passes --build-id) or leave the option out");
+	return found == 1 ? 0 : -1;
+}
+
+static int run(struct options *o)
 {
 	struct elf_obj *obj = NULL;
 	struct json_object *doc;
 	int ret = 1;
 
-	if (check_output(o))
+	if (check_output(o) || read_kernel_build_id(o))
 		return 1;
 	if (o->module) {
 		obj = elf_load(o->module, ELF_LOAD_RELOCATABLE);

@@ -140,6 +140,11 @@ enum elf_load_flags {
 	ELF_LOAD_RELOCATABLE = 1 << 0,	/* accept only ET_REL */
 	/* skip contents, relocations and sections' symbol lists (sec->syms) */
 	ELF_LOAD_SYMBOLS_ONLY = 1 << 1,
+	/*
+	 * section headers only: no contents, symbols or relocations (a
+	 * vmlinux read for its notes, elf_gnu_build_id())
+	 */
+	ELF_LOAD_HEADERS_ONLY = 1 << 2,
 };
 
 /* Which named symbols a symbols-only load keeps (STT_FILE ones always). */
@@ -156,6 +161,14 @@ int elf_reloc_width(uint32_t type);
 struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
 				 const struct elf_symbol_filter *keep);
 void elf_free(struct elf_obj *obj);
+
+/* elf-note.c */
+#define ELF_BUILD_ID_MAX 64	/* bytes: GNU ld writes 20 (sha1), 16 (md5) or more */
+/*
+ * The GNU build id (the NT_GNU_BUILD_ID note of a "GNU" owner) in lower-case
+ * hex into @hex (2 * ELF_BUILD_ID_MAX + 1 bytes): 1 found, 0 none, -1 error.
+ */
+int elf_gnu_build_id(const struct elf_obj *obj, char *hex);
 
 /* lookups */
 struct section *elf_find_section(const struct elf_obj *obj, const char *name);

@@ -148,6 +148,8 @@ static int read_sections(struct elf_obj *obj, unsigned int flags, off_t file_siz
 			}
 			obj->symtab = sec;
 		}
+		if (flags & ELF_LOAD_HEADERS_ONLY)
+			continue;
 		if ((flags & ELF_LOAD_SYMBOLS_ONLY) && sec->sh.sh_type != SHT_SYMTAB &&
 		    sec->sh.sh_type != SHT_SYMTAB_SHNDX && sec->sh.sh_type != SHT_STRTAB)
 			continue;
@@ -258,7 +260,7 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags,
 	Elf_Data *symdata, *shndx_data = NULL;
 	size_t nr, i;
 
-	if (!symtab) {
+	if (!symtab || (flags & ELF_LOAD_HEADERS_ONLY)) {
 		obj->syms = xcalloc(1, sizeof(*obj->syms));
 		obj->syms[0] = xcalloc(1, sizeof(struct symbol));
 		obj->syms[0]->name = xstrdup("");
@@ -496,7 +498,7 @@ struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
 	struct elf_obj *obj = xcalloc(1, sizeof(*obj));
 	off_t size;
 
-	if (keep)
+	if (keep || (flags & ELF_LOAD_HEADERS_ONLY))
 		flags |= ELF_LOAD_SYMBOLS_ONLY;
 	obj->path = xstrdup(path);
 	obj->fd = -1;

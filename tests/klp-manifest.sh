@@ -190,6 +190,37 @@ else
 	t_fail klp-manifest/utf8-escaped "not written, or not valid UTF-8: $(cat "$d/stderr")"
 fi
 
+# The target kernel's GNU build id (what klpctl compares with the running
+# kernel's /sys/kernel/notes): from a linked image's note, as readelf -n
+# reads it, of any length; or given in hex; null when unknown.
+printf 'void _start(void) { for (;;) ; }\n' > "$d/img.c"
+for id in sha1 md5 none; do
+	gcc -nostdlib -static -O2 -Wl,--build-id="$id" -o "$d/img-$id" "$d/img.c"
+done
+for id in sha1 md5; do
+	want=$(readelf -n "$d/img-$id" | sed -n 's/^ *Build ID: //p')
+	if [ -n "$want" ] && "$mf" --status no-change --kernel-image "$d/img-$id" "$d/bid.json" 2> "$d/stderr"; then
+		jq_on "build-id-image-$id" "$d/bid.json" '.kernel.build_id == "'"$want"'"'
+	else
+		t_fail "klp-manifest/build-id-image-$id" "readelf: '$want'; $(cat "$d/stderr")"
+	fi
+done
+if "$mf" --kernel-build-id 0123ABcdef "$d/fx.ko" "$d/bid.json" 2> "$d/stderr"; then
+	jq_on build-id-hex "$d/bid.json" '.kernel == {release: null, build_id: "0123abcdef"}'
+else
+	t_fail klp-manifest/build-id-hex "$(cat "$d/stderr")"
+fi
+jq_on build-id-null "$d/good.json" '.kernel | has("build_id") and .build_id == null'
+expect build-id-odd 2 'kernel-build-id abc: expected an even number' --kernel-build-id abc "$d/fx.ko" "$d/out/m.json"
+expect build-id-not-hex 2 'kernel-build-id 12zz: expected' --kernel-build-id 12zz "$d/fx.ko" "$d/out/m.json"
+expect build-id-empty 2 'kernel-build-id : expected' --kernel-build-id '' "$d/fx.ko" "$d/out/m.json"
+expect build-id-too-long 2 'expected an even number' --kernel-build-id "$(printf '%0130d' 0)" "$d/fx.ko" "$d/out/m.json"
+expect build-id-twice 2 'give one of them once' --kernel-build-id ab --kernel-image "$d/img-sha1" "$d/fx.ko" "$d/out/m.json"
+expect image-no-build-id 1 "img-none: --kernel-image: no GNU build id note; " --kernel-image "$d/img-none" "$d/fx.ko" "$d/out/m.json"
+expect image-not-linked 1 'plain.o: --kernel-image: not a linked kernel image' --kernel-image "$d/plain.o" "$d/fx.ko" "$d/out/m.json"
+expect image-missing 1 "$msg" --kernel-image "$d/none" --status no-change "$d/out/m.json"
+expect image-text 1 "$msg" --kernel-image "$d/text.ko" --status no-change "$d/out/m.json"
+
 # The manifest never replaces the module, a patch, or what is not a regular file.
 cp "$d/fx.ko" "$d/out/self.ko"
 ln -s self.ko "$d/out/link.json"
