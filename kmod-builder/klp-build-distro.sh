@@ -128,28 +128,55 @@ distro_download() {
 }
 
 # The image's /boot/System.map is a stub naming the -dbg package, which
-# has the real one first in its archive: only that member is unpacked.
+# has the real one first in its archive and vmlinux next: only these are
+# unpacked, and of vmlinux only its notes are kept (distro_kernel_notes).
 distro_system_map() {
 	local rel=$1 ver=$2 dir=$3 member=./usr/lib/debug/boot/System.map-$1
-	if [ -f "/usr/lib/debug/boot/System.map-$rel" ] &&
+	local vmlinux=./usr/lib/debug/boot/vmlinux-$1
+	if [ -f "/usr/lib/debug/boot/System.map-$rel" ] && [ -f "/usr/lib/debug/boot/vmlinux-$rel" ] &&
 		[ "$(dpkg-query -W -f='${Version}' "linux-image-$rel-dbg" 2> /dev/null)" = "$ver" ]; then
 		printf '%s\n' "/usr/lib/debug/boot/System.map-$rel"
 		return
 	fi
-	if [ ! -f "$dir/System.map.version" ] || [ "$(cat "$dir/System.map.version")" != "$ver" ]; then
+	if [ ! -f "$dir/System.map.version" ] || [ "$(cat "$dir/System.map.version")" != "$ver" ] ||
+		[ ! -f "$dir/vmlinux-notes-$rel" ]; then
 		distro_download "linux-image-$rel-dbg" "$ver" "$dir/deb"
 		rm -rf "$dir/dbg"
 		mkdir -p "$dir/dbg"
-		# tar stops at the member; dpkg-deb then fails on the closed pipe.
+		# tar stops at the members; dpkg-deb then fails on the closed pipe.
 		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb 2> /dev/null |
-			tar -x -C "$dir/dbg" --occurrence=1 "$member" || true
+			tar -x -C "$dir/dbg" --occurrence=1 "$member" "$vmlinux" 2> /dev/null || true
 		[ -s "$dir/dbg/$member" ] ||
 			die "$EXIT_BUILD" "linux-image-$rel-dbg has no $member"
+		distro_keep_notes "$dir/dbg/$vmlinux" "$dir/vmlinux-notes-$rel"
 		mv "$dir/dbg/$member" "$dir/System.map-$rel"
 		rm -rf "$dir/deb" "$dir/dbg"
 		printf '%s\n' "$ver" > "$dir/System.map.version"
 	fi
 	printf '%s\n' "$dir/System.map-$rel"
+}
+
+# distro_keep_notes VMLINUX OUT: the notes of the -dbg package's vmlinux
+# (what the running image exports in /sys/kernel/notes, with its GNU build
+# id) as a small ELF file klp-manifest --kernel-image reads, instead of
+# some 600 MiB of vmlinux in the cache.
+distro_keep_notes() {
+	local vmlinux=$1 out=$2
+	[ -s "$vmlinux" ] ||
+		die "$EXIT_BUILD" "the -dbg package has no ${vmlinux##*/dbg/}; report this with the log"
+	run objcopy --strip-all --only-section=.notes "$vmlinux" "$out.tmp" ||
+		die "$EXIT_BUILD" "objcopy could not copy the notes of $vmlinux (see the log); check the space in $(dirname "$out")"
+	mv -f "$out.tmp" "$out"
+}
+
+# The image the manifest's build id is read from: the installed -dbg
+# package's vmlinux, or the notes distro_system_map kept.
+distro_kernel_notes() {
+	local rel=$1 dir=$2
+	case $vmlinux_syms in
+	/usr/lib/debug/*) printf '%s\n' "/usr/lib/debug/boot/vmlinux-$rel" ;;
+	*) printf '%s\n' "$dir/vmlinux-notes-$rel" ;;
+	esac
 }
 
 # The compiler the image was built with must be the one here: objects
@@ -247,6 +274,7 @@ distro_prepare() {
 	distro_image=$(distro_image_dir "$distro_release" "$ver" "$dir")
 	distro_prepare_source "$dir" "$ver" "$hdr"
 	vmlinux_syms=$(distro_system_map "$distro_release" "$ver" "$dir")
+	kernel_notes=$(distro_kernel_notes "$distro_release" "$dir")
 	symvers=$hdr/Module.symvers
 	kbuild_tree=$hdr
 	msg "       target kernel: $(target_kernel_image)"
