@@ -55,6 +55,8 @@ build_modules() {
 		return 1
 	}
 	cp "$tree/kernel/configs.ko" "$scratch/configs.ko"
+	# The notes of another build of a kernel, as its /sys/kernel/notes holds them.
+	objcopy -O binary --only-section=.notes "$tree/vmlinux" "$scratch/notes-other"
 	t_pass "klp-build: 6 modules for $(release), 1 for $(modinfo -F vermagic "$mods/other/livepatch-deploy1.ko" | cut -d' ' -f1)"
 }
 
@@ -96,6 +98,7 @@ host_klpctl() {
 	jq --arg r "$rel-x" '.kernel.release = $r' "$mods/livepatch-deploy2.json" >"$bad/livepatch-deploy2.json"
 	expect "klpctl install: manifest release refused" 3 "kernel.release is '$rel-x'" \
 		"${k[@]}" install "$bad/livepatch-deploy2.ko"
+	host_build_id "$rel"
 	expect "klpctl list" 0 "livepatch_deploy1 +yes +yes +no" "${k[@]}" list
 	host_boot_order "$rel"
 	expect "klpctl info (manifest)" 0 "changed version_proc_show,0|source patches: deploy1.patch" \
@@ -105,6 +108,29 @@ host_klpctl() {
 	expect "klpctl load: other release" 2 "running kernel" "${k[@]}" load --all
 	expect "klpctl uninstall" 0 "uninstalled livepatch_deploy1" "${k[@]}" uninstall livepatch_deploy1
 	t_check "klpctl uninstall: store empty" test ! -e "$scratch/store/$rel/livepatch_deploy1.ko"
+}
+
+# The manifest's kernel build id against the image's notes (what its
+# /sys/kernel/notes holds: the .notes of the -dbg package's vmlinux, kept
+# by klp-build --distro) and against another build's (the test tree's).
+host_build_id() {
+	local rel=$1 k=("$klpctl" --store "$scratch/store-bid" --release "$1") img want other
+	img=$KLP_CACHE_DIR/distro/$rel/vmlinux-notes-$rel
+	want=$(readelf -n "$img" | sed -n 's/^ *Build ID: //p')
+	t_check "manifest: kernel.build_id is the image's ($want)" \
+		test "$(jq -r .kernel.build_id "$mods/livepatch-deploy2.json")" = "$want"
+	objcopy -O binary --only-section=.notes "$img" "$scratch/notes"
+	other=$(jq -r .kernel.build_id "$mods/other/livepatch-deploy1.json")
+	expect "klpctl install: build id not compared for another release" 0 \
+		"kernel build $want not compared: $rel is not the running kernel" \
+		"${k[@]}" install "$mods/livepatch-deploy2.ko"
+	expect "klpctl install --kernel-notes: same build" 0 "installed livepatch_deploy2 for $rel" \
+		"${k[@]}" --kernel-notes "$scratch/notes" install "$mods/livepatch-deploy2.ko"
+	expect "klpctl install --kernel-notes: other build refused, both ids named" 3 \
+		"built for the kernel build $want, but $rel here is build $other \\($scratch/notes-other\\)" \
+		"${k[@]}" --kernel-notes "$scratch/notes-other" install "$mods/livepatch-deploy2.ko"
+	expect "klpctl --kernel-notes: missing file" 2 "kernel-notes wants a readable file" \
+		"${k[@]}" --kernel-notes "$scratch/none" install "$mods/livepatch-deploy2.ko"
 }
 
 # at_boot REL NAME: the AT-BOOT column of klpctl list.

@@ -67,6 +67,19 @@ wait_transition_done() {
 	done
 }
 
+# The installed manifest's build id is the running kernel's: its hex is
+# among the bytes of /sys/kernel/notes (klpctl compared them at install).
+build_id_is_running() {
+	bid=$(klpctl info livepatch_deploy1 | sed -n 's/^kernel build id: //p')
+	notes=$(od -An -v -tx1 /sys/kernel/notes | tr -d ' \n')
+	case $bid in
+	"" | "not recorded") echo "klpctl info shows no kernel build id" ;;
+	*) case $notes in *"$bid"*) return 0 ;; esac
+	   echo "build id $bid is not in /sys/kernel/notes: $notes" ;;
+	esac
+	return 1
+}
+
 stage1() {
 	check "dpkg -i klpctl and livepatch-deploy1 (postinst installs and loads)" \
 		dpkg -i /test/debs/klpctl_*.deb /test/debs/livepatch-deploy1-*.deb
@@ -74,6 +87,7 @@ stage1() {
 	check "deploy1 live after dpkg -i" version_has "klp-deploy 1"
 	expect_state "after dpkg -i" livepatch_deploy1 "yes yes yes 1 0"
 	check "installed in /var/lib/klp/$rel" test -f "/var/lib/klp/$rel/livepatch_deploy1.ko"
+	check "manifest's kernel build id is the running kernel's" build_id_is_running
 }
 
 stage2_boot() {
