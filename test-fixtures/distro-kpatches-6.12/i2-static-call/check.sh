@@ -9,6 +9,9 @@ set -eu
 . /test/vm-lib.sh
 
 p=livepatch_ki2_1
+# The build id the manifest records (1.expect) is the running kernel's.
+assert_contains "$(od -An -v -tx1 /sys/kernel/notes | tr -d ' \n')" \
+	780f2f47538a4f6dd89290f22e78060edf2b1cfb
 before=$(cat /proc/cmdline)
 klp_load /test/livepatch-ki2_1.ko
 klp_wait_transition $p
