@@ -181,7 +181,7 @@ check_failed() {
 		"$kp/01-proc-string/1.patch" > "$p"
 	no_module failed "$f" 1 "$p"
 	jq_on failed "$f/livepatch-ci.json" '.schema_version == 1 and .status == "failed" and .module == null and .refusals == [] and .failure.phase == "build patched" and (.failure.message | test("compiling the objects failed")) and .objects == [{name: "vmlinux", changed_functions: [], new_functions: [], klp_symbols: [], files: ["fs/proc/cmdline.o"]}]'
-	jq_on failed-output "$f/livepatch-ci.json" 'any(.failure.output[]; test("^fs/proc/cmdline.c:[0-9]+:[0-9]+: error: ")) and .failure.output[0] == "compiling fs/proc/cmdline.o (patched) failed:"'
+	jq_on failed-output "$f/livepatch-ci.json" 'any(.failure.output[]; test("^fs/proc/cmdline.c:[0-9]+:[0-9]+: error: ")) and .failure.output[0] == "compiling fs/proc/cmdline.o (patched; lines as the patch left them) failed:"'
 	jq_on failed-patches "$f/livepatch-ci.json" '.patches == [{file: "broken.patch", sha256: "'"$(sha256sum < "$p" | cut -d' ' -f1)"'"}] and .kernel.release == "'"$(cat "$tree/include/config/kernel.release")"'" and (.build_seconds | type) == "number"'
 	if [ -n "$(find "$f" -name '*.json.*' -o -name '.klp-*')" ]; then
 		t_fail klp-build-ci/failed-no-temp "a temporary file was left in $f"
