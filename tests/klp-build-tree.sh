@@ -66,22 +66,23 @@ run_failure() {
 }
 
 # A Ctrl-C while klp-build removes its scratch directory, after a
-# complete module and manifest: rm (on PATH, as the terminal's group
-# member it is) sends SIGINT to the group as it starts. The run still
-# ends 0 with its outputs, and no half-deleted scratch directory.
+# complete module and manifest: rm (on PATH) sends SIGINT to the group
+# klp-build was started in, as a terminal would, as it starts. The run
+# still ends 0 with its outputs, and no half-deleted scratch directory.
 run_cleanup_interrupt() {
 	local bin=$scratch/int-bin tmp=$scratch/tmp-cleanup out=$scratch/out-cleanup rc=0 why=
 	mkdir -p "$bin" "$tmp"
 	cat > "$bin/rm" <<'SH'
 #!/bin/sh
-case "$*" in *klp-build.*) kill -INT 0 ;; esac
+case "$*" in *klp-build.*) kill -INT -- "-$(cat "$KLP_TEST_GROUP")" ;; esac
 exec /bin/rm "$@"
 SH
 	chmod +x "$bin/rm"
 	set -m
-	PATH=$bin:$PATH TMPDIR=$tmp env --default-signal=INT "$klp_build" -s "$tree" -o "$out" -n clean "$good" \
-		> /dev/null 2> "$scratch/cleanup.log" &
+	PATH=$bin:$PATH TMPDIR=$tmp KLP_TEST_GROUP=$scratch/cleanup.group env --default-signal=INT \
+		"$klp_build" -s "$tree" -o "$out" -n clean "$good" > /dev/null 2> "$scratch/cleanup.log" &
 	set +m
+	echo "$!" > "$scratch/cleanup.group"
 	wait "$!" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		why="exit $rc: $(tail -2 "$scratch/cleanup.log")"
