@@ -32,39 +32,25 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-LIBELF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libelf 2>/dev/null)
-LIBELF_LIBS   := $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
-ifeq ($(LIBELF_LIBS),)
-$(error libelf not found by pkg-config; install it with: apt-get install libelf-dev pkg-config (or run scripts/install-deps.sh))
-endif
-LIBDW_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdw 2>/dev/null)
-LIBDW_LIBS   := $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null)
-ifeq ($(LIBDW_LIBS),)
-$(error libdw not found by pkg-config; install it with: apt-get install libdw-dev (or run scripts/install-deps.sh))
-endif
-XXHASH_LIBS := $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null)
-ifeq ($(XXHASH_LIBS),)
-$(error libxxhash not found by pkg-config; install it with: apt-get install libxxhash-dev (or run scripts/install-deps.sh))
-endif
-JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
-JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
-ifeq ($(JSONC_LIBS),)
-$(error json-c not found by pkg-config; install it with: apt-get install libjson-c-dev (or run scripts/install-deps.sh))
-endif
+# pkg_libs PACKAGE,DEB-PACKAGE: pkg-config's --libs of PACKAGE, or a stop
+# that says which Debian package to install.
+pkg_libs = $(or $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null),$(error $(1) not found by pkg-config; install it with: apt-get install $(2) (or run scripts/install-deps.sh)))
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+LIBELF_CFLAGS := $(call pkg_cflags,libelf)
+LIBELF_LIBS   := $(call pkg_libs,libelf,libelf-dev pkg-config)
+LIBDW_CFLAGS := $(call pkg_cflags,libdw)
+LIBDW_LIBS   := $(call pkg_libs,libdw,libdw-dev)
+XXHASH_LIBS := $(call pkg_libs,libxxhash,libxxhash-dev)
+JSONC_CFLAGS := $(call pkg_cflags,json-c)
+JSONC_LIBS   := $(call pkg_libs,json-c,libjson-c-dev)
 # libunistring has no pkg-config file: its header says whether it is there.
 UNISTRING_LIBS := -lunistring
 ifeq ($(wildcard /usr/include/unistr.h),)
 $(error libunistring not found; install it with: apt-get install libunistring-dev (or run scripts/install-deps.sh))
 endif
-CAPSTONE_CFLAGS := $(shell $(PKG_CONFIG) --cflags capstone 2>/dev/null)
-CAPSTONE_LIBS   := $(shell $(PKG_CONFIG) --libs capstone 2>/dev/null)
-ifeq ($(CAPSTONE_LIBS),)
-$(error capstone not found by pkg-config; install it with: apt-get install libcapstone-dev (or run scripts/install-deps.sh))
-endif
-CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
-ifeq ($(CRYPTO_LIBS),)
-$(error libcrypto not found by pkg-config; install it with: apt-get install libssl-dev (or run scripts/install-deps.sh))
-endif
+CAPSTONE_CFLAGS := $(call pkg_cflags,capstone)
+CAPSTONE_LIBS   := $(call pkg_libs,capstone,libcapstone-dev)
+CRYPTO_LIBS := $(call pkg_libs,libcrypto,libssl-dev)
 endif
 
 CFLAGS  ?= -O2 -g
@@ -80,17 +66,22 @@ LIB_SRCS := $(wildcard lib/*.c)
 CDO_SRCS := $(wildcard create-diff-object/*.c)
 KC_SRCS  := $(wildcard klp-convert/*.c)
 MF_SRCS  := $(wildcard klp-manifest/*.c)
+KU_SRCS  := $(wildcard klp-units/*.c)
+KV_SRCS  := $(wildcard klp-verify/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CDO_OBJS := $(CDO_SRCS:%.c=$(BUILD)/obj/%.o)
 KC_OBJS  := $(KC_SRCS:%.c=$(BUILD)/obj/%.o)
 MF_OBJS  := $(MF_SRCS:%.c=$(BUILD)/obj/%.o)
+KU_OBJS  := $(KU_SRCS:%.c=$(BUILD)/obj/%.o)
+KV_OBJS  := $(KV_SRCS:%.c=$(BUILD)/obj/%.o)
 
-TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest
+TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest \
+	 $(BUILD)/klp-verify $(BUILD)/klp-units
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-distro check-deploy sweep ci install clean demo bench \
+.PHONY: all check check-kernel check-distro check-distro-headers check-deploy sweep ci install clean demo bench \
 	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
@@ -103,14 +94,27 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/libklpelf.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+# Capstone linked in, and not position-independent: its shared library
+# carries every architecture's tables, relocated at load time (3 MiB of
+# a diff's resident memory); linked in, only the x86 decoder comes along,
+# its tables read from the file as used (bench/README.md, row 5).
+CDO_LDFLAGS := -no-pie
+CDO_CAPSTONE_LIBS := -Wl,-Bstatic $(CAPSTONE_LIBS) -Wl,-Bdynamic
+
 $(BUILD)/create-diff-object: $(CDO_OBJS) $(BUILD)/libklpelf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(CAPSTONE_LIBS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(CDO_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(CDO_CAPSTONE_LIBS) $(LIBS)
 
 $(BUILD)/klp-convert: $(KC_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/klp-manifest: $(MF_OBJS) $(BUILD)/libklpelf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS) $(UNISTRING_LIBS)
+
+$(BUILD)/klp-verify: $(KV_OBJS) $(BUILD)/libklpelf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/klp-units: $(KU_OBJS) $(BUILD)/libklpelf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBDW_LIBS) $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libklpelf.a
 	@mkdir -p $(dir $@)
@@ -162,6 +166,10 @@ check-kernel: all
 check-distro: all
 	tests/check-distro.sh $(BUILD)
 
+# --distro header patches in qemu (not part of `make ci`: see tests/check-distro.sh).
+check-distro-headers: all
+	tests/kpatch-suite.sh --distro $(BUILD) test-fixtures/distro-kpatches/h1-header-patches/
+
 # klpctl, klp.service and klp-deb's packages in a Debian 12 VM with
 # systemd on Debian's stock 6.1 (tests/check-deploy.sh).
 check-deploy: all
@@ -188,7 +196,7 @@ ci:
 
 shellcheck:
 	shellcheck -x -e SC1091 $$(git ls-files '*.sh') tests/*.sh testbed/*.sh \
-		kmod-builder/klp-deb klpctl/klpctl
+		kmod-builder/klp-build kmod-builder/klp-deb klpctl/klpctl .ci/run
 
 SHAREDIR ?= $(PREFIX)/share/klp-build
 
@@ -204,8 +212,7 @@ install: all
 	install -m 755 klpctl/klpctl $(DESTDIR)$(SHAREDIR)/klpctl/
 	install -m 644 klpctl/klp.service man/klpctl.8 $(DESTDIR)$(SHAREDIR)/klpctl/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-distro.sh \
-		kmod-builder/klp-build-ibt.sh $(DESTDIR)$(SHAREDIR)/
+	install -m 644 kmod-builder/*.awk kmod-builder/klp-build-*.sh $(DESTDIR)$(SHAREDIR)/
 	install -m 644 support-templates/* $(DESTDIR)$(SHAREDIR)/support-templates/
 	install -m 644 kmod-builder/series/* $(DESTDIR)$(SHAREDIR)/series/
 	install -m 755 testbed/run-vm.sh $(DESTDIR)$(SHAREDIR)/testbed/
@@ -220,4 +227,6 @@ check-valgrind: all
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d) $(MF_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CDO_OBJS:.o=.d) $(KC_OBJS:.o=.d) $(MF_OBJS:.o=.d) \
+	$(KV_OBJS:.o=.d) $(KU_OBJS:.o=.d) \
+	$(UNIT_SRCS:%.c=$(BUILD)/obj/%.d) $(wildcard $(BUILD)/obj/tests/fuzz/*.d)

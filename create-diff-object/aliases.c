@@ -35,17 +35,13 @@ static void merge_group(struct symbol *first)
 	struct section *sec = first->sec;
 	struct symbol *primary = first;
 	enum diff_status status = DIFF_SAME;
-	size_t i;
+	struct symbol *s;
 
-	for (i = 0; i < sec->nr_syms; i++) {
-		struct symbol *s = sec->syms[i];
-
+	sec_for_each_sym(sec, s) {
 		if (same_place(s, first) && better_primary(s, primary))
 			primary = s;
 	}
-	for (i = 0; i < sec->nr_syms; i++) {
-		struct symbol *s = sec->syms[i];
-
+	sec_for_each_sym(sec, s) {
 		if (!same_place(s, first) || s == primary)
 			continue;
 		s->alias_of = primary;
@@ -62,28 +58,27 @@ static void merge_group(struct symbol *first)
 
 void merge_aliases(struct cdo *c)
 {
-	size_t i, k;
+	struct symbol *p, *s;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-		bool alone = true;
-
+	for_each_sym(c->patched, p) {
 		if (p->type != STT_FUNC || !p->sec || p->parent || p->alias_of)
 			continue;
-		for (k = 0; k < p->sec->nr_syms && alone; k++)
-			alone = p->sec->syms[k] == p || !same_place(p->sec->syms[k], p);
-		if (!alone)
-			merge_group(p);
+		sec_for_each_sym(p->sec, s) {
+			if (s != p && same_place(s, p)) {
+				merge_group(p);
+				break;
+			}
+		}
 	}
 }
 
 /* Every alias of an included function names its copy, so that references by any name reach it. */
 void clone_aliases(struct cdo *c)
 {
-	size_t i;
+	struct symbol *a;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *a = c->patched->syms[i], *p = a->alias_of;
+	for_each_sym(c->patched, a) {
+		struct symbol *p = a->alias_of;
 		unsigned char bind = a->bind;
 
 		if (!p || !p->clone || a->clone)
@@ -97,27 +92,32 @@ void clone_aliases(struct cdo *c)
 	}
 }
 
-/* The other names of @p's code, for the report: "" or " (alias A, B)" (free it). */
-char *alias_names(const struct cdo *c, const struct symbol *p)
+/* The other names of @p's code joined by @sep: "" when it has none (free it). */
+char *alias_list(const struct cdo *c, const struct symbol *p, const char *sep)
 {
 	char *s = xstrdup(""), *t;
-	size_t i;
+	const struct symbol *a;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		const struct symbol *a = c->patched->syms[i];
-
+	for_each_sym(c->patched, a) {
 		if (a->alias_of != p)
 			continue;
-		t = xasprintf("%s%s%s", s, *s ? ", " : " (alias ", a->name);
-		free(s);
-		s = t;
-	}
-	if (*s) {
-		t = xasprintf("%s)", s);
+		t = xasprintf("%s%s%s", s, *s ? sep : "", a->name);
 		free(s);
 		s = t;
 	}
 	return s;
+}
+
+/* The other names of @p's code, for the report: "" or " (alias A, B)" (free it). */
+char *alias_names(const struct cdo *c, const struct symbol *p)
+{
+	char *s = alias_list(c, p, ", "), *t;
+
+	if (!*s)
+		return s;
+	t = xasprintf(" (alias %s)", s);
+	free(s);
+	return t;
 }
 
 /* A function's address in the running kernel, as the livepatch core will find it. */
@@ -128,9 +128,9 @@ static bool kernel_place(struct cdo *c, const struct symbol *p, const struct sec
 	unsigned long pos = 0;
 	size_t n;
 
-	if (target_sympos(c->target, c->orig, p->twin, &pos))
+	if (target_sympos(c->kernel_syms, c->orig, p->twin, &pos))
 		return false;
-	n = target_candidates(c->target, p->twin->name, &cands);
+	n = target_candidates(c->kernel_syms, p->twin->name, &cands);
 	if (!n || pos > n) {
 		free(cands);
 		return false;
@@ -155,11 +155,11 @@ struct func_place {
 int check_func_addresses(struct cdo *c)
 {
 	struct func_place *places = NULL;
-	size_t i, k, nr = 0, cap = 0;
+	size_t k, nr = 0, cap = 0;
 	size_t before = c->nr_refusals;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
+	for_each_sym(c->patched, p) {
 		struct func_place fp = { .sym = p };
 
 		if (p->type != STT_FUNC || !p->sec || p->parent || p->by_callers ||

@@ -185,7 +185,7 @@ static void visit_caller(struct chain *ch, struct symbol *u, struct symbol *g, e
 
 /* One reference to @u (@t) from @sec at relocation @r: a caller, or a use of its address. */
 static void visit_reference(struct chain *ch, struct symbol *u, struct section *sec,
-			    const struct reloc *r, const struct target *t, size_t *callers)
+			    const struct reloc *r, const struct reloc_dest *t, size_t *callers)
 {
 	enum branch b = sec_is_text(sec) ? branch_at(sec, r) : NOT_BRANCH;
 	struct symbol *g;
@@ -220,22 +220,25 @@ static void visit_reference(struct chain *ch, struct symbol *u, struct section *
 static void visit_callers(struct chain *ch, struct symbol *u)
 {
 	struct elf_obj *obj = ch->c->patched;
-	size_t i, k, callers = 0;
+	size_t callers = 0;
+	struct section *rela;
+	struct reloc *r;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *rela = obj->secs[i], *base = rela->base;
+	for_each_sec(obj, rela) {
+		struct section *base = rela->base;
 
 		if (!sec_is_rela(rela) || !base || base == u->sec ||
 		    (u->child && base == u->child->sec))
 			continue;
-		for (k = 0; k < rela->nr_relocs && !ch->refused; k++) {
-			struct reloc *r = &rela->relocs[k];
-			struct target t;
+		rela_for_each_reloc(rela, r) {
+			struct reloc_dest t;
 
+			if (ch->refused)
+				break;
 			if (r->type == R_X86_64_NONE)
 				continue;
-			resolve_target(base, r, &t);
-			if (t.kind == TARGET_SYMBOL && function_of(t.sym) == u)
+			resolve_dest(base, r, &t);
+			if (t.kind == DEST_SYMBOL && function_of(t.sym) == u)
 				visit_reference(ch, u, base, r, &t, &callers);
 		}
 	}

@@ -5,7 +5,9 @@
  *   entry.c      main(): cdo_main, which the fuzz harnesses call too
  *   correlate.c  pairs ORIG and PATCHED symbols and sections
  *   insn.c       where instructions end (Capstone), for PC-relative fields
- *   target.c     what a relocation points at, and whether two are equal
+ *   reloc-dest.c what a relocation points at, and whether two are equal
+ *   pieces.c     anonymous sections cut into pieces where references land
+ *   data-kinds.c which symbols and sections are data, and of which kind
  *   compare.c    SAME / CHANGED / NEW for functions and data
  *   srcline.c    --debug's source lines, from DWARF (libdw)
  *   markers.c    what the author marked: ignored code, callbacks
@@ -24,6 +26,7 @@
 #include <sys/types.h>
 
 #include "elf-model.h"
+#include "strtab.h"
 #include "symvers.h"
 #include "target-syms.h"
 
@@ -73,8 +76,8 @@ struct cdo {
 	struct elf_obj *orig, *patched, *out;
 	const char *out_path;
 	const char *objname;		/* vmlinux, or the module patched */
-	struct target_syms *target;
-	bool target_is_orig;		/* no --symbols: ORIG.o stands in */
+	struct target_syms *kernel_syms;
+	bool kernel_syms_are_orig;	/* no --symbols: ORIG.o stands in */
 	struct symvers *symvers;
 	char **patch_syms;		/* --patch-symbols, sorted */
 	size_t nr_patch_syms;
@@ -89,7 +92,7 @@ struct cdo {
 
 	/* emit.c: the records of support-templates/klp-records.h and what they name. */
 	struct section *meta_strtab, *meta_relocs, *meta_funcs;
-	struct hash meta_strings;
+	struct strtab meta_strings;	/* .klp_build.strtab's strings until emit() fills it */
 	char **klp_names;
 	size_t nr_klp_names, cap_klp_names;
 	char **import_ns;		/* namespaces of the exports it uses */
@@ -97,16 +100,16 @@ struct cdo {
 };
 
 /* What a relocation points at, with section symbols resolved. */
-enum target_kind {
-	TARGET_SYMBOL,		/* sym + off (off relative to the symbol) */
-	TARGET_STRING,		/* a string of a mergeable section */
-	TARGET_SECTION,		/* a section with no symbol there */
+enum dest_kind {
+	DEST_SYMBOL,		/* sym + off (off relative to the symbol) */
+	DEST_STRING,		/* a string of a mergeable section */
+	DEST_SECTION,		/* a section with no symbol there */
 };
 
-struct target {
-	enum target_kind kind;
-	struct symbol *sym;	/* TARGET_SYMBOL */
-	struct section *sec;	/* TARGET_STRING, TARGET_SECTION */
+struct reloc_dest {
+	enum dest_kind kind;
+	struct symbol *sym;	/* DEST_SYMBOL */
+	struct section *sec;	/* DEST_STRING, DEST_SECTION */
 	int64_t off;
 	int64_t sec_off;	/* the addend as an offset in sec, for copies of it */
 	bool undecoded;		/* a place named from code not decoded: guessed */
@@ -125,19 +128,21 @@ int decode_text(struct elf_obj *obj);
 bool insn_at(const struct symbol *sym, uint64_t off, uint64_t *start, char *buf, size_t len);
 void close_decoder(void);
 
-/* target.c */
-void resolve_target(const struct section *base, const struct reloc *r,
-		    struct target *t);
-bool targets_equal(const struct target *a, const struct target *b, int depth);
-bool is_local_rodata(const struct symbol *sym);
-bool is_callsite_data(const struct symbol *sym);
+/* reloc-dest.c */
+void resolve_dest(const struct section *base, const struct reloc *r,
+		  struct reloc_dest *t);
+bool dests_equal(const struct reloc_dest *a, const struct reloc_dest *b, int depth);
+
+/* pieces.c */
 void index_references(struct elf_obj *obj);
 ssize_t piece_index(const struct section *sec, int64_t off);
 uint64_t piece_end(const struct section *sec, uint64_t off);
+bool pieces_equal(const struct reloc_dest *a, const struct reloc_dest *b, int depth);
+
+/* data-kinds.c */
+bool is_local_rodata(const struct symbol *sym);
+bool is_callsite_data(const struct symbol *sym);
 bool is_data_section(const struct section *sec);
-void symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr);
-void range_relocs(const struct section *sec, uint64_t start, uint64_t end,
-		  struct reloc **first, size_t *nr);
 
 /* compare.c */
 void compare(struct cdo *c);
@@ -152,6 +157,7 @@ bool is_callback_section(const struct section *sec);
 /* aliases.c */
 void merge_aliases(struct cdo *c);
 void clone_aliases(struct cdo *c);
+char *alias_list(const struct cdo *c, const struct symbol *p, const char *sep);
 char *alias_names(const struct cdo *c, const struct symbol *p);
 int check_func_addresses(struct cdo *c);
 
@@ -168,7 +174,7 @@ bool is_noinstr_section(const struct section *sec);
 
 /* include.c */
 int include(struct cdo *c);
-int include_relocs(struct cdo *c, const struct section *sec, struct reloc *r,
+int include_relocs(struct cdo *c, const struct section *sec, struct reloc *first,
 		   size_t nr, const char *user);
 
 /* special.c */

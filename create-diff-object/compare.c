@@ -23,7 +23,7 @@
 static const struct {
 	const char *func;
 	unsigned char mov;	/* mov $imm32, %reg: 0xbe esi, 0xba edx */
-	bool guess;		/* the register may hold another constant */
+	bool ambiguous;		/* the register may hold another constant */
 } line_calls[] = {
 	{ "__might_sleep", 0xbe, false },
 	{ "___might_sleep", 0xbe, false },
@@ -47,20 +47,20 @@ static const struct {
 /* The callee of the first call in [from, from + window) of @sym, or NULL. */
 static const char *next_callee(const struct symbol *sym, uint64_t from)
 {
-	struct reloc *r;
-	size_t nr, i;
+	struct reloc *first, *r;
+	size_t nr;
 
-	range_relocs(sym->sec, sym->sym.st_value + from,
-		     sym->sym.st_value + from + LINE_CALL_WINDOW, &r, &nr);
-	for (i = 0; i < nr; i++) {
-		uint64_t at = r[i].offset;
+	elf_range_relocs(sym->sec, sym->sym.st_value + from,
+			 sym->sym.st_value + from + LINE_CALL_WINDOW, &first, &nr);
+	for_each_reloc_in(first, nr, r) {
+		uint64_t at = r->offset;
 
-		if ((r[i].type == R_X86_64_PLT32 || r[i].type == R_X86_64_PC32) &&
+		if ((r->type == R_X86_64_PLT32 || r->type == R_X86_64_PC32) &&
 		    at > sym->sym.st_value && sym->sec->data[at - 1] == 0xe8) {
-			struct target t;
+			struct reloc_dest t;
 
-			resolve_target(sym->sec, &r[i], &t);
-			return t.kind == TARGET_SYMBOL ? t.sym->name : NULL;
+			resolve_dest(sym->sec, r, &t);
+			return t.kind == DEST_SYMBOL ? t.sym->name : NULL;
 		}
 	}
 	return NULL;
@@ -68,10 +68,10 @@ static const char *next_callee(const struct symbol *sym, uint64_t from)
 
 /*
  * The end of a line-number immediate holding byte @d of both functions,
- * or 0; *@guess tells whether the callee could take another constant there.
+ * or 0; *@guessed_callee names the callee when it could take another constant there.
  */
 static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *b, uint64_t d,
-				   const char **guess)
+				   const char **guessed_callee)
 {
 	const unsigned char *x = a->sec->data + a->sym.st_value;
 	const unsigned char *y = b->sec->data + b->sym.st_value;
@@ -87,7 +87,7 @@ static uint64_t line_immediate_end(const struct symbol *a, const struct symbol *
 			continue;
 		for (k = 0; k < sizeof(line_calls) / sizeof(line_calls[0]); k++) {
 			if (line_calls[k].mov == x[op] && !strcmp(line_calls[k].func, callee)) {
-				*guess = line_calls[k].guess ? line_calls[k].func : NULL;
+				*guessed_callee = line_calls[k].ambiguous ? line_calls[k].func : NULL;
 				return op + 5;
 			}
 		}
@@ -110,16 +110,16 @@ static int64_t bytes_difference(const struct symbol *a, const struct symbol *b)
 	x = a->sec->data + a->sym.st_value;
 	y = b->sec->data + b->sym.st_value;
 	for (i = 0; i < a->sym.st_size; i++) {
-		const char *guess = NULL;
+		const char *guessed_callee = NULL;
 
 		if (x[i] == y[i])
 			continue;
-		end = sec_is_text(a->sec) ? line_immediate_end(a, b, i, &guess) : 0;
+		end = sec_is_text(a->sec) ? line_immediate_end(a, b, i, &guessed_callee) : 0;
 		if (!end)
 			return i;
-		if (guess)
+		if (guessed_callee)
 			warn_msg(b->obj->path, "%s+0x%llx: only the constant passed to %s differs; taken for a __LINE__ change (klp-build compiles with #line so that it never has to guess)",
-				 b->name, (unsigned long long)i, guess);
+				 b->name, (unsigned long long)i, guessed_callee);
 		else
 			debug_msg("compare: %s: only a line number differs at 0x%llx", a->name,
 				  (unsigned long long)i);
@@ -128,8 +128,31 @@ static int64_t bytes_difference(const struct symbol *a, const struct symbol *b)
 	return -1;
 }
 
-/* Offset of the first difference of two symbols, or -1 when equal. */
-static int64_t first_difference(const struct symbol *a, const struct symbol *b, int depth)
+/*
+ * In a function that differs only in data (differs_only_in_data), two
+ * places it points at may differ when both are strings, both read-only
+ * data of sections without symbols, or the changed twin of local
+ * read-only data.
+ */
+static bool data_only_dests(const struct reloc_dest *ta, const struct reloc_dest *tb)
+{
+	if (ta->kind == DEST_STRING && tb->kind == DEST_STRING)
+		return true;
+	if (ta->kind == DEST_SECTION && tb->kind == DEST_SECTION &&
+	    !sec_is_text(ta->sec) && !sec_is_text(tb->sec))
+		return true;
+	return ta->kind == DEST_SYMBOL && tb->kind == DEST_SYMBOL && tb->sym->twin == ta->sym &&
+	       ta->off == tb->off && is_local_rodata(tb->sym);
+}
+
+/*
+ * Offset of the first difference of two symbols, or -1 when equal: the
+ * bytes, then each relocation's place, type and destination. With
+ * @data_only, data_only_dests() pairs are no difference, and relocation
+ * counts that differ are one before any destination is resolved.
+ */
+static int64_t walk_difference(const struct symbol *a, const struct symbol *b, int depth,
+			       bool data_only)
 {
 	struct reloc *ra, *rb;
 	size_t na, nb, i;
@@ -140,10 +163,12 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
 	d = bytes_difference(a, b);
 	if (d >= 0)
 		return d;
-	symbol_relocs(a, &ra, &na);
-	symbol_relocs(b, &rb, &nb);
+	elf_symbol_relocs(a, &ra, &na);
+	elf_symbol_relocs(b, &rb, &nb);
+	if (data_only && na != nb)
+		return 0;
 	for (i = 0; i < na && i < nb; i++) {
-		struct target ta, tb;
+		struct reloc_dest ta, tb;
 		uint64_t oa = ra[i].offset - a->sym.st_value;
 		uint64_t ob = rb[i].offset - b->sym.st_value;
 
@@ -151,14 +176,21 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
 			return oa < ob ? oa : ob;
 		if (ra[i].type == R_X86_64_NONE)
 			continue;
-		resolve_target(a->sec, &ra[i], &ta);
-		resolve_target(b->sec, &rb[i], &tb);
-		if (!targets_equal(&ta, &tb, depth))
+		resolve_dest(a->sec, &ra[i], &ta);
+		resolve_dest(b->sec, &rb[i], &tb);
+		if (data_only && data_only_dests(&ta, &tb))
+			continue;
+		if (!dests_equal(&ta, &tb, depth))
 			return oa;
 	}
 	if (na != nb)
 		return i < na ? ra[i].offset - a->sym.st_value : rb[i].offset - b->sym.st_value;
 	return -1;
+}
+
+static int64_t first_difference(const struct symbol *a, const struct symbol *b, int depth)
+{
+	return walk_difference(a, b, depth, false);
 }
 
 /*
@@ -168,37 +200,7 @@ static int64_t first_difference(const struct symbol *a, const struct symbol *b, 
  */
 bool differs_only_in_data(const struct symbol *a, const struct symbol *b)
 {
-	struct reloc *ra, *rb;
-	size_t na, nb, i;
-
-	if (a->sym.st_size != b->sym.st_size || bytes_difference(a, b) >= 0)
-		return false;
-	symbol_relocs(a, &ra, &na);
-	symbol_relocs(b, &rb, &nb);
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++) {
-		struct target ta, tb;
-
-		if (ra[i].offset - a->sym.st_value != rb[i].offset - b->sym.st_value ||
-		    ra[i].type != rb[i].type)
-			return false;
-		if (ra[i].type == R_X86_64_NONE)
-			continue;
-		resolve_target(a->sec, &ra[i], &ta);
-		resolve_target(b->sec, &rb[i], &tb);
-		if (ta.kind == TARGET_STRING && tb.kind == TARGET_STRING)
-			continue;
-		if (ta.kind == TARGET_SECTION && tb.kind == TARGET_SECTION &&
-		    !sec_is_text(ta.sec) && !sec_is_text(tb.sec))
-			continue;
-		if (ta.kind == TARGET_SYMBOL && tb.kind == TARGET_SYMBOL && tb.sym->twin == ta.sym &&
-		    ta.off == tb.off && is_local_rodata(tb.sym))
-			continue;
-		if (!targets_equal(&ta, &tb, MAX_DEPTH))
-			return false;
-	}
-	return true;
+	return walk_difference(a, b, MAX_DEPTH, true) < 0;
 }
 
 bool data_equal(const struct symbol *a, const struct symbol *b, int depth)
@@ -218,12 +220,13 @@ static bool is_data_object(const struct symbol *sym)
 static void compare_data(struct cdo *c)
 {
 	bool again = true;
-	size_t i, rounds = 0;
+	size_t rounds = 0;
 
 	while (again && rounds++ < 32) {
+		struct symbol *p;
+
 		again = false;
-		for (i = 1; i < c->patched->nr_syms; i++) {
-			struct symbol *p = c->patched->syms[i];
+		for_each_sym(c->patched, p) {
 			enum diff_status st;
 
 			if (!is_data_object(p))
@@ -259,8 +262,8 @@ static int64_t resized_difference(const struct symbol *a, const struct symbol *b
 		return 0;
 	while (i < n && x[i] == y[i])
 		i++;
-	symbol_relocs(a, &ra, &na);
-	symbol_relocs(b, &rb, &nb);
+	elf_symbol_relocs(a, &ra, &na);
+	elf_symbol_relocs(b, &rb, &nb);
 	for (k = 0; k < na && k < nb; k++) {
 		uint64_t oa = ra[k].offset - a->sym.st_value;
 		uint64_t ob = rb[k].offset - b->sym.st_value;
@@ -310,18 +313,14 @@ static void compare_function(struct symbol *p)
 
 static void compare_functions(struct cdo *c)
 {
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->type == STT_FUNC && p->sec)
 			compare_function(p);
 	}
 	/* A change in the cold part is a change of its parent. */
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->parent && p->status != DIFF_SAME && p->parent->status == DIFF_SAME) {
 			debug_msg("compare: %s changed through its part %s", p->parent->name, p->name);
 			p->parent->status = DIFF_CHANGED;

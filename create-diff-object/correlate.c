@@ -101,10 +101,10 @@ static void set_twins(struct symbol *a, struct symbol *b, const char *why)
 /* foo.cold (or foo.cold.N) is a part of foo that gcc moved out of line. */
 static void link_children(struct elf_obj *obj)
 {
-	size_t i;
+	struct symbol *sym;
 
-	for (i = 1; i < obj->nr_syms; i++) {
-		struct symbol *sym = obj->syms[i], *parent;
+	for_each_sym(obj, sym) {
+		struct symbol *parent;
 		const char *cold = strstr(sym->name, ".cold");
 		char *pname;
 
@@ -153,10 +153,10 @@ static struct symbol *unique_named(struct elf_obj *obj, const struct symbol *lik
 
 static void pair_exact(struct cdo *c, bool same_bind)
 {
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i], *o;
+	for_each_sym(c->patched, p) {
+		struct symbol *o;
 
 		if (p->twin || !is_pairable(p) || p->parent || is_numbered_data(p))
 			continue;
@@ -171,10 +171,10 @@ static void pair_exact(struct cdo *c, bool same_bind)
 /* How many untwinned functions of @obj have canonical name @canon; the last one. */
 static size_t count_canonical(struct elf_obj *obj, const char *canon, struct symbol **last)
 {
-	size_t i, n = 0;
+	size_t n = 0;
+	struct symbol *s;
 
-	for (i = 1; i < obj->nr_syms; i++) {
-		struct symbol *s = obj->syms[i];
+	for_each_sym(obj, s) {
 		char *cs;
 
 		if (s->twin || s->type != STT_FUNC || !s->sec || s->parent)
@@ -191,10 +191,10 @@ static size_t count_canonical(struct elf_obj *obj, const char *canon, struct sym
 
 static void pair_canonical_functions(struct cdo *c)
 {
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i], *o = NULL, *dummy = NULL;
+	for_each_sym(c->patched, p) {
+		struct symbol *o = NULL, *dummy = NULL;
 		char *canon;
 
 		if (p->twin || p->type != STT_FUNC || !p->sec || p->parent)
@@ -209,11 +209,9 @@ static void pair_canonical_functions(struct cdo *c)
 
 static void pair_children(struct cdo *c)
 {
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->parent && !p->twin && p->parent->twin && p->parent->twin->child &&
 		    !p->parent->twin->child->twin)
 			set_twins(p->parent->twin->child, p, "cold part of twins");
@@ -240,24 +238,23 @@ static void add_owner(struct owners *ow, struct symbol *data, struct symbol *fun
 
 static void find_owners(struct elf_obj *obj, struct owners *ow)
 {
-	size_t i, k;
+	struct symbol *f;
 
 	ow->v = xcalloc(obj->nr_syms, sizeof(*ow->v));
 	ow->n = xcalloc(obj->nr_syms, sizeof(*ow->n));
 	ow->cap = xcalloc(obj->nr_syms, sizeof(*ow->cap));
-	for (i = 1; i < obj->nr_syms; i++) {
-		struct symbol *f = obj->syms[i];
-		struct reloc *r;
+	for_each_sym(obj, f) {
+		struct reloc *first, *r;
 		size_t nr;
 
 		if (f->type != STT_FUNC || !f->sec)
 			continue;
-		symbol_relocs(f, &r, &nr);
-		for (k = 0; k < nr; k++) {
-			struct target t;
+		elf_symbol_relocs(f, &first, &nr);
+		for_each_reloc_in(first, nr, r) {
+			struct reloc_dest t;
 
-			resolve_target(f->sec, &r[k], &t);
-			if (t.kind == TARGET_SYMBOL && is_numbered_data(t.sym))
+			resolve_dest(f->sec, r, &t);
+			if (t.kind == DEST_SYMBOL && is_numbered_data(t.sym))
 				add_owner(ow, t.sym, f->parent ? f->parent : f);
 		}
 	}
@@ -287,23 +284,24 @@ static bool owned_by(const struct owners *ow, const struct symbol *data,
 }
 
 /* An untwinned numbered ORIG symbol named like @p and used by @owner. */
-static struct symbol *find_by_owner(struct cdo *c, const struct owners *oo,
+static struct symbol *find_by_owner(struct cdo *c, const struct owners *orig_owners,
 				    const struct symbol *p, const struct symbol *owner)
 {
 	char *canon = canonical_name(p->name);
 	struct symbol *found = NULL;
-	size_t i;
+	struct symbol *o;
 
-	for (i = 1; i < c->orig->nr_syms && !found; i++) {
-		struct symbol *o = c->orig->syms[i];
+	for_each_sym(c->orig, o) {
 		char *oc;
 
-		if (o->twin || !is_numbered_data(o) || !owned_by(oo, o, owner))
+		if (o->twin || !is_numbered_data(o) || !owned_by(orig_owners, o, owner))
 			continue;
 		oc = canonical_name(o->name);
 		if (!strcmp(oc, canon))
 			found = o;
 		free(oc);
+		if (found)
+			break;
 	}
 	free(canon);
 	return found;
@@ -311,36 +309,36 @@ static struct symbol *find_by_owner(struct cdo *c, const struct owners *oo,
 
 static void pair_by_owner(struct cdo *c)
 {
-	struct owners op, oo;
+	struct owners patched_owners, orig_owners;
 	size_t i, k;
 
-	find_owners(c->patched, &op);
-	find_owners(c->orig, &oo);
+	find_owners(c->patched, &patched_owners);
+	find_owners(c->orig, &orig_owners);
 	for (i = 1; i < c->patched->nr_syms; i++) {
 		struct symbol *p = c->patched->syms[i];
 
 		if (p->twin || !is_numbered_data(p))
 			continue;
-		for (k = 0; k < op.n[i] && !p->twin; k++) {
-			struct symbol *owner = op.v[i][k]->twin, *o;
+		for (k = 0; k < patched_owners.n[i] && !p->twin; k++) {
+			struct symbol *owner = patched_owners.v[i][k]->twin, *o;
 
 			if (!owner)
 				continue;
-			o = find_by_owner(c, &oo, p, owner);
+			o = find_by_owner(c, &orig_owners, p, owner);
 			if (o)
 				set_twins(o, p, "same owning function");
 		}
 	}
-	free_owners(c->patched, &op);
-	free_owners(c->orig, &oo);
+	free_owners(c->patched, &patched_owners);
+	free_owners(c->orig, &orig_owners);
 }
 
 static void pair_sections(struct cdo *c)
 {
-	size_t i;
+	struct section *p;
 
-	for (i = 1; i < c->patched->nr_secs; i++) {
-		struct section *p = c->patched->secs[i], *o;
+	for_each_sec(c->patched, p) {
+		struct section *o;
 
 		o = elf_find_section(c->orig, p->name);
 		if (o && !o->twin) {

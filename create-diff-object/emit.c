@@ -17,29 +17,10 @@
 /* Call padding of CONFIG_CALL_PADDING kernels: see func_padding(). */
 #define FUNC_PADDING_BYTES 16
 
-struct interned {
-	struct hash_node node;
-	char *s;
-	uint64_t off;
-};
-
 /* Offset of @s in .klp_build.strtab, adding it once. */
 static uint64_t meta_string(struct cdo *c, const char *s)
 {
-	uint64_t key = hash_str(s);
-	struct hash_node *n;
-	struct interned *in;
-
-	hash_for_each_key(&c->meta_strings, n, key) {
-		in = container_of(n, struct interned, node);
-		if (!strcmp(in->s, s))
-			return in->off;
-	}
-	in = xcalloc(1, sizeof(*in));
-	in->s = xstrdup(s);
-	elf_sec_append(c->meta_strtab, s, strlen(s) + 1, 1, &in->off);
-	hash_add(&c->meta_strings, &in->node, key);
-	return in->off;
+	return strtab_add(&c->meta_strings, s);
 }
 
 static void add_pointer(struct cdo *c, struct section *sec, uint64_t off,
@@ -132,7 +113,7 @@ static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t typ
 	uint64_t at;
 	char *name;
 
-	if (target_sympos(c->target, c->orig, orig_sym, &pos))
+	if (target_sympos(c->kernel_syms, c->orig, orig_sym, &pos))
 		return -1;
 	name = xasprintf(".klp.sym.%s.%s,%lu", c->objname, orig_sym->name, pos);
 	rec.addend = addend;
@@ -169,7 +150,7 @@ static struct symbol *undefined_global(struct cdo *c, const char *name)
  * loader resolves. Otherwise a klp record, and so for what the patched
  * module exports itself: it may be loaded after the patch.
  */
-static int external(struct cdo *c, const struct symbol *psym, const struct target *t,
+static int external(struct cdo *c, const struct symbol *psym, const struct reloc_dest *t,
 		    const struct reloc *r, struct section *to, uint64_t off)
 {
 	const struct symbol *osym = psym->sec ? psym->twin : (psym->twin ? psym->twin : psym);
@@ -188,13 +169,13 @@ static int external(struct cdo *c, const struct symbol *psym, const struct targe
 		goto plain;
 	if (osym->sec)
 		return klp_record(c, osym, r->type, t->off, to, off);
-	if (!c->target_is_orig && target_defines(c->target, name))
+	if (!c->kernel_syms_are_orig && target_defines(c->kernel_syms, name))
 		return klp_record(c, osym, r->type, t->off, to, off);
 	/* Without Module.symvers, an unknown symbol is left to the module loader. */
-	if (c->target_is_orig || !c->symvers)
+	if (c->kernel_syms_are_orig || !c->symvers)
 		goto plain;
 	err_msg(c->patched->path, "%s: is neither exported (per --symvers) nor defined in %s; pass the Module.symvers and --symbols of the kernel being patched",
-		name, c->target->elf->path);
+		name, c->kernel_syms->elf->path);
 	return -1;
 plain:
 	import_namespace(c, name);
@@ -219,14 +200,14 @@ static int refuse_undecoded(struct cdo *c, const struct section *from, const str
 static int emit_reloc(struct cdo *c, const struct section *from, const struct reloc *r,
 		      struct section *to, uint64_t off)
 {
-	struct target t;
+	struct reloc_dest t;
 
 	if (r->type == R_X86_64_NONE)
 		return 0;
-	resolve_target(from, r, &t);
-	if (t.undecoded && t.kind != TARGET_STRING)
+	resolve_dest(from, r, &t);
+	if (t.undecoded && t.kind != DEST_STRING)
 		return refuse_undecoded(c, from, r);
-	if (t.kind == TARGET_SYMBOL) {
+	if (t.kind == DEST_SYMBOL) {
 		if (t.sym->clone) {
 			elf_add_reloc(elf_add_rela(c->out, to), off, r->type, t.sym->clone, t.off);
 			return 0;
@@ -246,12 +227,12 @@ static int emit_reloc(struct cdo *c, const struct section *from, const struct re
 int emit_relocs(struct cdo *c, const struct section *from, uint64_t start,
 		uint64_t end, struct section *to, uint64_t to_start)
 {
-	struct reloc *r;
-	size_t nr, i;
+	struct reloc *first, *r;
+	size_t nr;
 
-	range_relocs(from, start, end, &r, &nr);
-	for (i = 0; i < nr; i++) {
-		if (emit_reloc(c, from, &r[i], to, r[i].offset - start + to_start))
+	elf_range_relocs(from, start, end, &first, &nr);
+	for_each_reloc_in(first, nr, r) {
+		if (emit_reloc(c, from, r, to, r->offset - start + to_start))
 			return -1;
 	}
 	return 0;
@@ -364,28 +345,25 @@ static int emit_section_relocs(struct cdo *c, struct section *sec)
 
 static int clone_all(struct cdo *c)
 {
-	size_t i;
+	struct symbol *s;
+	struct section *sec;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		if (c->patched->syms[i]->include)
-			clone_symbol(c, c->patched->syms[i]);
+	for_each_sym(c->patched, s) {
+		if (s->include)
+			clone_symbol(c, s);
 	}
 	clone_aliases(c);
-	for (i = 1; i < c->patched->nr_secs; i++) {
-		if (c->patched->secs[i]->include)
-			clone_section(c, c->patched->secs[i]);
+	for_each_sec(c->patched, sec) {
+		if (sec->include)
+			clone_section(c, sec);
 	}
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *s = c->patched->syms[i];
-
+	for_each_sym(c->patched, s) {
 		if (s->include && emit_relocs(c, s->sec, s->sym.st_value,
 					      s->sym.st_value + s->sym.st_size,
 					      s->clone->sec, s->clone->sym.st_value))
 			return -1;
 	}
-	for (i = 1; i < c->patched->nr_secs; i++) {
-		struct section *sec = c->patched->secs[i];
-
+	for_each_sec(c->patched, sec) {
 		if (sec->include && emit_section_relocs(c, sec))
 			return -1;
 	}
@@ -395,17 +373,17 @@ static int clone_all(struct cdo *c)
 /* A callback's objname is left NULL by the source: it is the object being patched. */
 static void name_callback_objects(struct cdo *c)
 {
-	size_t i, field = offsetof(struct klp_build_callback, objname);
+	size_t field = offsetof(struct klp_build_callback, objname);
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
+	for_each_sym(c->patched, p) {
 		struct reloc *r;
 		size_t nr;
 
 		if (!p->include || p->type != STT_OBJECT || !is_callback_section(p->sec) ||
 		    p->sym.st_size < sizeof(struct klp_build_callback))
 			continue;
-		range_relocs(p->sec, p->sym.st_value + field, p->sym.st_value + field + 8, &r, &nr);
+		elf_range_relocs(p->sec, p->sym.st_value + field, p->sym.st_value + field + 8, &r, &nr);
 		if (!nr)
 			add_pointer(c, p->clone->sec, field, elf_section_symbol(c->meta_strtab),
 				    meta_string(c, c->objname));
@@ -415,10 +393,9 @@ static void name_callback_objects(struct cdo *c)
 static int emit_funcs(struct cdo *c)
 {
 	struct symbol *strsec = elf_section_symbol(c->meta_strtab);
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
+	for_each_sym(c->patched, p) {
 		struct klp_build_func rec = { 0 };
 		unsigned long pos = 0;
 		uint64_t at;
@@ -426,7 +403,7 @@ static int emit_funcs(struct cdo *c)
 		if (!p->include || p->status != DIFF_CHANGED || p->type != STT_FUNC || p->parent ||
 		    p->by_callers)
 			continue;
-		if (target_sympos(c->target, c->orig, p->twin, &pos))
+		if (target_sympos(c->kernel_syms, c->orig, p->twin, &pos))
 			return -1;
 		rec.sympos = pos;
 		elf_sec_append(c->meta_funcs, &rec, sizeof(rec), 8, &at);
@@ -447,7 +424,18 @@ static void create_meta_sections(struct cdo *c)
 					 SHF_ALLOC, 1, 0, NULL, 0);
 	c->meta_funcs = elf_add_section(c->out, KLP_FUNCS_SEC, SHT_PROGBITS,
 					SHF_ALLOC, 8, sizeof(struct klp_build_func), NULL, 0);
-	hash_init(&c->meta_strings, 64);
+	strtab_init(&c->meta_strings, true);
+}
+
+/* The strings the records point at, into their section once all are known. */
+static void fill_meta_strtab(struct cdo *c)
+{
+	size_t len;
+	char *buf = strtab_take(&c->meta_strings, &len);
+
+	if (len)
+		elf_sec_append(c->meta_strtab, buf, len, 1, NULL);
+	free(buf);
 }
 
 int emit(struct cdo *c)
@@ -461,6 +449,7 @@ int emit(struct cdo *c)
 		return -1;
 	name_callback_objects(c);
 	emit_modinfo(c);
+	fill_meta_strtab(c);
 	elf_add_section(c->out, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
 	return elf_write(c->out, c->out_path);
 }
@@ -469,18 +458,7 @@ void free_emit(struct cdo *c)
 {
 	size_t i;
 
-	for (i = 0; i <= c->meta_strings.mask && c->meta_strings.buckets; i++) {
-		struct hash_node *n = c->meta_strings.buckets[i], *next;
-
-		for (; n; n = next) {
-			struct interned *in = container_of(n, struct interned, node);
-
-			next = n->next;
-			free(in->s);
-			free(in);
-		}
-	}
-	hash_free(&c->meta_strings);
+	strtab_free(&c->meta_strings);
 	for (i = 0; i < c->nr_klp_names; i++)
 		free(c->klp_names[i]);
 	free(c->klp_names);

@@ -68,17 +68,17 @@ static bool needs_copy(const struct symbol *sym)
 static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 		  const struct reloc *r, const char *user)
 {
-	struct target t;
+	struct reloc_dest t;
 
 	/* A marker tying sections together (a function and its .cold part): no reference. */
 	if (r->type == R_X86_64_NONE)
 		return 0;
-	resolve_target(base, r, &t);
+	resolve_dest(base, r, &t);
 	switch (t.kind) {
-	case TARGET_STRING:
+	case DEST_STRING:
 		include_section(w, t.sec);
 		return 0;
-	case TARGET_SECTION:
+	case DEST_SECTION:
 		/*
 		 * Writable and nameless: compiler metadata such as clang's
 		 * .data..L__unnamed_N for UBSan. The kernel cannot find the
@@ -89,7 +89,7 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 				 user, t.sec->name);
 		include_piece(w, t.sec, t.off);
 		return 0;
-	case TARGET_SYMBOL:
+	case DEST_SYMBOL:
 	default:
 		if (!t.sym->sec)
 			return 0;
@@ -104,14 +104,14 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 	}
 }
 
-int include_relocs(struct cdo *c, const struct section *sec, struct reloc *r,
+int include_relocs(struct cdo *c, const struct section *sec, struct reloc *first,
 		   size_t nr, const char *user)
 {
-	size_t i;
+	struct reloc *r;
 	int ret = 0;
 
-	for (i = 0; i < nr; i++)
-		ret |= follow(c, &c->work, sec, &r[i], user);
+	for_each_reloc_in(first, nr, r)
+		ret |= follow(c, &c->work, sec, r, user);
 	return ret;
 }
 
@@ -126,12 +126,12 @@ static int drain(struct cdo *c, struct worklist *w)
 		if (w->nr_syms) {
 			struct symbol *sym = w->syms[--w->nr_syms];
 
-			symbol_relocs(sym, &r, &nr);
+			elf_symbol_relocs(sym, &r, &nr);
 			ret |= include_relocs(c, sym->sec, r, nr, sym->name);
 		} else {
 			struct piece p = w->pieces[--w->nr_pieces];
 
-			range_relocs(p.sec, p.start, p.end, &r, &nr);
+			elf_range_relocs(p.sec, p.start, p.end, &r, &nr);
 			ret |= include_relocs(c, p.sec, r, nr, p.sec->name);
 		}
 	}
@@ -154,12 +154,10 @@ static int include_special_entries(struct cdo *c)
 
 int include(struct cdo *c)
 {
-	size_t i;
 	int ret;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->type == STT_FUNC && p->sec && !p->parent &&
 		    (p->status == DIFF_CHANGED || p->status == DIFF_NEW))
 			include_symbol(&c->work, p, p->status == DIFF_NEW ? "new function" : "changed function");

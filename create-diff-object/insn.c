@@ -104,11 +104,12 @@ static void decode_section(struct section *sec, cs_insn *insn)
 {
 	uint64_t *starts = xcalloc(sec->nr_syms + 2, sizeof(*starts));
 	size_t n = 0, i, k = 0;
+	const struct symbol *s;
 
 	starts[n++] = 0;
-	for (i = 0; i < sec->nr_syms; i++) {
-		if (sec->syms[i]->sym.st_value < sec->size)
-			starts[n++] = sec->syms[i]->sym.st_value;
+	sec_for_each_sym(sec, s) {
+		if (s->sym.st_value < sec->size)
+			starts[n++] = s->sym.st_value;
 	}
 	qsort(starts, n, sizeof(*starts), cmp_u64);
 	starts[n] = sec->size;
@@ -126,17 +127,15 @@ static void decode_section(struct section *sec, cs_insn *insn)
 
 int decode_text(struct elf_obj *obj)
 {
+	struct section *sec;
 	cs_insn *insn;
-	size_t i;
 
 	if (!open_decoder()) {
 		err_msg(obj->path, "decode_text: cannot start the x86-64 decoder (Capstone); reinstall libcapstone4");
 		return -1;
 	}
 	insn = cs_malloc(decoder);
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (!sec_is_text(sec) || !sec->rela || !sec->data || sec->rela->reloc_tails)
 			continue;
 		sec->rela->reloc_tails = xcalloc(sec->rela->nr_relocs + 1,

@@ -20,7 +20,7 @@
 
 struct options {
 	struct cdo *cdo;		/* where --entry-size goes */
-	const char *symbols, *symvers, *objname, *probe, *refusals, *patch_syms;
+	const char *symbols, *symvers, *objname, *probe, *refusals, *functions, *patch_syms;
 	const char *orig, *patched, *out;
 };
 
@@ -37,15 +37,18 @@ static const struct cli_opt opts[] = {
 	{ "entry-sizes", "PROBE.o", 'E', "entry sizes from klp-entry-sizes.c built for the kernel" },
 	{ "refusals", "FILE", 'r', "write a record of each unsafe change refused to FILE\n"
 				   "(tab-separated: object, file, symbol, reason, advice)" },
+	{ "functions", "FILE", 'f', "write a record of each changed or new function to FILE\n"
+				    "(tab-separated: kind, name, through, aliases)" },
 	{ "debug", NULL, 'd', "explain correlation and change decisions" },
 	{ NULL, NULL, 0, NULL },
 };
 
 static void push_size(struct cdo *c, const char *name, size_t len, unsigned long n)
 {
-	c->sizes = xrealloc(c->sizes, (c->nr_sizes + 1) * sizeof(*c->sizes));
-	c->sizes[c->nr_sizes].name = strndup(name, len);
-	c->sizes[c->nr_sizes++].size = n;
+	struct special_size *ss = array_push(c->sizes, c->nr_sizes);
+
+	ss->name = strndup(name, len);
+	ss->size = n;
 }
 
 static int add_entry_size(struct cdo *c, const char *arg)
@@ -74,13 +77,12 @@ static int add_entry_size(struct cdo *c, const char *arg)
 static int add_probe_sizes(struct cdo *c, const char *path)
 {
 	struct elf_obj *probe = elf_load(path, ELF_LOAD_RELOCATABLE | ELF_LOAD_SYMBOLS_ONLY);
-	size_t i, found = 0, len = strlen(PROBE_PREFIX);
+	size_t found = 0, len = strlen(PROBE_PREFIX);
+	const struct symbol *s;
 
 	if (!probe)
 		return -1;
-	for (i = 1; i < probe->nr_syms; i++) {
-		const struct symbol *s = probe->syms[i];
-
+	for_each_sym(probe, s) {
 		if (strncmp(s->name, PROBE_PREFIX, len) || !s->name[len] || !s->sym.st_size)
 			continue;
 		push_size(c, s->name + len, strlen(s->name + len), s->sym.st_size);
@@ -94,7 +96,7 @@ static int add_probe_sizes(struct cdo *c, const char *path)
 	return 0;
 }
 
-/* The target's symbols a diff can ask about: those ORIG.o or PATCHED.o names. */
+/* The kernel's symbols a diff can ask about: those ORIG.o or PATCHED.o names. */
 static bool named_in_pair(const char *name, void *ctx)
 {
 	const struct cdo *c = ctx;
@@ -158,6 +160,7 @@ static int handle_opt(void *ctx, int key, char *arg)
 	case 'o': o->objname = arg; break;
 	case 'E': o->probe = arg; break;
 	case 'r': o->refusals = arg; break;
+	case 'f': o->functions = arg; break;
 	case 'p': o->patch_syms = arg; break;
 	case 'd': debug_enabled = true; break;
 	case 'e':
@@ -188,6 +191,12 @@ static int take_operands(void *ctx, int n, char **args)
 		err_msg(NULL, "--refusals %s: the same file as OUT.o; name a file of its own", o->refusals);
 		return -1;
 	}
+	if (o->functions && (!strcmp(o->functions, o->out) ||
+			     (o->refusals && !strcmp(o->functions, o->refusals)))) {
+		err_msg(NULL, "--functions %s: the same file as another output; name a file of its own",
+			o->functions);
+		return -1;
+	}
 	return 0;
 }
 
@@ -215,10 +224,9 @@ static const struct cli_tool cli = {
  */
 static int check_places(struct elf_obj *obj, const struct section *rela)
 {
-	size_t i;
+	const struct reloc *r;
 
-	for (i = 0; i < rela->nr_relocs; i++) {
-		const struct reloc *r = &rela->relocs[i];
+	rela_for_each_reloc(rela, r) {
 		int64_t raw;
 
 		if (!r->sym->sec ||
@@ -236,11 +244,10 @@ static int check_places(struct elf_obj *obj, const struct section *rela)
 /* Sorted relocations and in-bounds symbols let later stages search by range. */
 static int prepare(struct elf_obj *obj)
 {
-	size_t i;
+	struct section *sec;
+	struct symbol *s;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (!sec_is_rela(sec))
 			continue;
 		if (check_places(obj, sec))
@@ -248,9 +255,7 @@ static int prepare(struct elf_obj *obj)
 		elf_sort_relocs(sec);
 	}
 	index_references(obj);
-	for (i = 1; i < obj->nr_syms; i++) {
-		struct symbol *s = obj->syms[i];
-
+	for_each_sym(obj, s) {
 		if (!s->sec || (s->type != STT_FUNC && s->type != STT_OBJECT))
 			continue;
 		if (s->sym.st_value > s->sec->size ||
@@ -265,10 +270,10 @@ static int prepare(struct elf_obj *obj)
 
 static bool defines_function(const struct elf_obj *e)
 {
-	size_t i;
+	const struct symbol *s;
 
-	for (i = 1; i < e->nr_syms; i++) {
-		if (e->syms[i]->type == STT_FUNC && e->syms[i]->sec)
+	for_each_sym(e, s) {
+		if (s->type == STT_FUNC && s->sec)
 			return true;
 	}
 	return false;
@@ -281,10 +286,11 @@ static bool defines_function(const struct elf_obj *e)
  */
 static int check_pair(const struct cdo *c)
 {
-	size_t i, funcs = 0;
+	size_t funcs = 0;
+	const struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		const struct symbol *p = c->patched->syms[i], *o;
+	for_each_sym(c->patched, p) {
+		const struct symbol *o;
 
 		if (p->type != STT_FUNC || !p->sec)
 			continue;
@@ -318,12 +324,12 @@ static int load(struct cdo *c, const struct options *o)
 	if (o->symbols) {
 		struct elf_symbol_filter keep = { named_in_pair, c };
 
-		c->target = target_load_some(o->symbols, &keep);
-		if (!c->target)
+		c->kernel_syms = target_open(o->symbols, &keep);
+		if (!c->kernel_syms)
 			return -1;
 	} else {
-		c->target = target_from_obj(c->orig);
-		c->target_is_orig = true;
+		c->kernel_syms = target_from_obj(c->orig);
+		c->kernel_syms_are_orig = true;
 	}
 	if (o->symvers) {
 		c->symvers = symvers_load(o->symvers);
@@ -354,36 +360,39 @@ static void report_function(const struct cdo *c, const struct symbol *p)
 	free(aliases);
 }
 
+/* A function the livepatch names: not a part or a caller patched for another. */
+static bool reported_function(const struct symbol *p)
+{
+	return p->include && !p->parent && p->type == STT_FUNC && !p->by_callers;
+}
+
 static void report(const struct cdo *c)
 {
 	size_t i;
+	const struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		const struct symbol *p = c->patched->syms[i];
-
-		if (p->include && !p->parent && p->type == STT_FUNC && !p->by_callers)
+	for_each_sym(c->patched, p) {
+		if (reported_function(p))
 			report_function(c, p);
 	}
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		const struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->include && p->type == STT_OBJECT)
 			printf("%s data: %s\n", p->status == DIFF_NEW ? "new" : "changed", p->name);
 	}
 	for (i = 0; i < c->nr_klp_names; i++)
 		printf("klp symbol: %s\n", c->klp_names[i]);
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		if (c->patched->syms[i]->ignored)
-			printf("ignored: %s\n", c->patched->syms[i]->name);
+	for_each_sym(c->patched, p) {
+		if (p->ignored)
+			printf("ignored: %s\n", p->name);
 	}
 }
 
 static bool any_function_included(const struct cdo *c)
 {
-	size_t i;
+	const struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		if (c->patched->syms[i]->include && c->patched->syms[i]->type == STT_FUNC)
+	for_each_sym(c->patched, p) {
+		if (p->include && p->type == STT_FUNC)
 			return true;
 	}
 	return false;
@@ -395,7 +404,6 @@ static bool any_function_included(const struct cdo *c)
  */
 static int write_refusals(const struct cdo *c, const char *path)
 {
-	struct out_file f;
 	char *buf = NULL;
 	size_t len = 0, i;
 	FILE *mem = open_memstream(&buf, &len);
@@ -415,13 +423,48 @@ static int write_refusals(const struct cdo *c, const char *path)
 		free(buf);
 		return -1;
 	}
-	ret = out_open(&f, path);
-	if (!ret && out_write(&f, buf, len)) {
-		out_abort(&f);
-		ret = -1;
+	ret = out_write_buf(path, buf, len);
+	free(buf);
+	return ret;
+}
+
+/* One --functions record: what report_function() says, in fields. */
+static void put_function(FILE *f, const struct cdo *c, const struct symbol *p)
+{
+	char *aliases = alias_list(c, p, ",");
+	const struct symbol *v = p->through;
+
+	record_put(f, p->status == DIFF_NEW ? "new" : "changed", 0);
+	record_put(f, p->status == DIFF_NEW ? p->name : p->twin->name, 0);
+	record_put(f, p->status == DIFF_NEW || !v ? "" : v->twin ? v->twin->name : v->name, 0);
+	record_put(f, aliases, 1);
+	free(aliases);
+}
+
+/*
+ * The records of --functions, once OUT.o is written (or there was no
+ * change: then the file is empty), in the order of the stdout lines.
+ */
+static int write_functions(const struct cdo *c, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	const struct symbol *p;
+	int ret;
+
+	if (mem) {
+		for_each_sym(c->patched, p) {
+			if (reported_function(p))
+				put_function(mem, c, p);
+		}
 	}
-	if (!ret)
-		ret = out_commit(&f);
+	if (!mem || fclose(mem)) {
+		err_msg(path, "write_functions: out of memory; free memory or split the job");
+		free(buf);
+		return -1;
+	}
+	ret = out_write_buf(path, buf, len);
 	free(buf);
 	return ret;
 }
@@ -451,13 +494,20 @@ static int run(struct cdo *c, const struct options *o)
 		return EXIT_ERROR;
 	if (!any_function_included(c)) {
 		fprintf(stderr, "%s: %s: no changed or new functions\n", tool_name, o->patched);
+		if (o->functions && out_write_buf(o->functions, "", 0))
+			return EXIT_ERROR;
 		return EXIT_NO_CHANGE;
 	}
+	/* Only now: a unit the patch leaves unchanged never reads the kernel's symbols. */
+	if (target_read(c->kernel_syms))
+		return EXIT_ERROR;
 	if (emit(c)) {
 		/* emit() refuses two functions on one kernel address (aliases.c). */
 		return c->nr_refusals ? end_refused(c, o) : EXIT_ERROR;
 	}
 	report(c);
+	if (o->functions && write_functions(c, o->functions))
+		return EXIT_ERROR;
 	return EXIT_CHANGED;
 }
 
@@ -470,7 +520,7 @@ static void cleanup(struct cdo *c)
 	free_refusals(c);
 	close_source_lines();
 	close_decoder();
-	target_free(c->target);
+	target_free(c->kernel_syms);
 	symvers_free(c->symvers);
 	for (i = 0; i < c->nr_patch_syms; i++)
 		free(c->patch_syms[i]);
@@ -489,7 +539,8 @@ static int check_outputs(const struct options *o)
 				 o->out };
 
 	return out_check(o->out, inputs, 5) ||
-	       (o->refusals && out_check(o->refusals, inputs, 6)) ? -1 : 0;
+	       (o->refusals && out_check(o->refusals, inputs, 6)) ||
+	       (o->functions && out_check(o->functions, inputs, 6)) ? -1 : 0;
 }
 
 /* The whole command, callable again in one process (the fuzz harnesses). */

@@ -54,11 +54,9 @@ static void ignore_symbol(struct symbol *sym, const char *why)
 
 static void ignore_section(struct cdo *c, const char *name)
 {
-	size_t i;
+	struct symbol *s;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *s = c->patched->syms[i];
-
+	for_each_sym(c->patched, s) {
 		if (s->sec && (s->type == STT_FUNC || s->type == STT_OBJECT) &&
 		    !strcmp(s->sec->name, name))
 			ignore_symbol(s, name);
@@ -68,17 +66,17 @@ static void ignore_section(struct cdo *c, const char *name)
 /* Each entry of an ignore section points at a function, or at a section's name. */
 static void apply_ignores(struct cdo *c, struct section *sec, bool functions)
 {
-	size_t i;
+	const struct reloc *r;
 
 	if (!sec->rela)
 		return;
-	for (i = 0; i < sec->rela->nr_relocs; i++) {
-		struct target t;
+	rela_for_each_reloc(sec->rela, r) {
+		struct reloc_dest t;
 
-		resolve_target(sec, &sec->rela->relocs[i], &t);
-		if (functions && t.kind == TARGET_SYMBOL && t.sym->type == STT_FUNC)
+		resolve_dest(sec, r, &t);
+		if (functions && t.kind == DEST_SYMBOL && t.sym->type == STT_FUNC)
 			ignore_symbol(t.sym, sec->name);
-		else if (!functions && t.kind == TARGET_STRING && t.sec->data &&
+		else if (!functions && t.kind == DEST_STRING && t.sec->data &&
 			 t.off >= 0 && (uint64_t)t.off < t.sec->size &&
 			 memchr(t.sec->data + t.off, 0, t.sec->size - t.off))
 			ignore_section(c, (const char *)t.sec->data + t.off);
@@ -88,11 +86,9 @@ static void apply_ignores(struct cdo *c, struct section *sec, bool functions)
 void apply_markers(struct cdo *c)
 {
 	size_t n = sizeof(ignore_functions) / sizeof(ignore_functions[0]);
-	size_t i;
+	struct section *sec;
 
-	for (i = 1; i < c->patched->nr_secs; i++) {
-		struct section *sec = c->patched->secs[i];
-
+	for_each_sec(c->patched, sec) {
 		if (named_in(sec->name, ignore_functions, n))
 			apply_ignores(c, sec, true);
 		else if (named_in(sec->name, ignore_sections, n))

@@ -26,8 +26,7 @@ void refuse(struct cdo *c, const char *sym, char *what, const char *advice)
 	struct refusal *r;
 
 	err_msg(c->patched->path, "%s: %s; %s", sym, what, advice);
-	c->refusals = xrealloc(c->refusals, (c->nr_refusals + 1) * sizeof(*c->refusals));
-	r = &c->refusals[c->nr_refusals++];
+	r = array_push(c->refusals, c->nr_refusals);
 	r->symbol = sym;
 	r->reason = what;
 	r->advice = advice;
@@ -45,12 +44,14 @@ void free_refusals(struct cdo *c)
 /* ftrace redirects a function through its __fentry__ call, first in its body. */
 bool has_fentry(const struct symbol *sym)
 {
-	struct reloc *r;
-	size_t nr, i;
+	struct reloc *first, *r;
+	size_t nr;
 
-	symbol_relocs(sym, &r, &nr);
-	for (i = 0; i < nr && r[i].offset < sym->sym.st_value + 16; i++) {
-		if (!strcmp(r[i].sym->name, "__fentry__"))
+	elf_symbol_relocs(sym, &first, &nr);
+	for_each_reloc_in(first, nr, r) {
+		if (r->offset >= sym->sym.st_value + 16)
+			break;
+		if (!strcmp(r->sym->name, "__fentry__"))
 			return true;
 	}
 	return false;
@@ -75,17 +76,17 @@ static void check_function(struct cdo *c, struct symbol *f)
 
 static void check_references(struct cdo *c, struct symbol *f)
 {
-	struct reloc *r;
-	size_t nr, i;
+	struct reloc *first, *r;
+	size_t nr;
 
 	if (is_init_section(f->sec))
 		return;
-	symbol_relocs(f, &r, &nr);
-	for (i = 0; i < nr; i++) {
-		struct target t;
+	elf_symbol_relocs(f, &first, &nr);
+	for_each_reloc_in(first, nr, r) {
+		struct reloc_dest t;
 
-		resolve_target(f->sec, &r[i], &t);
-		if (t.kind != TARGET_SYMBOL || !t.sym->sec || !is_init_section(t.sym->sec))
+		resolve_dest(f->sec, r, &t);
+		if (t.kind != DEST_SYMBOL || !t.sym->sec || !is_init_section(t.sym->sec))
 			continue;
 		refuse(c, f->name, xasprintf("references %s in %s, which the kernel frees after boot",
 					     t.sym->name, t.sym->sec->name),
@@ -104,11 +105,9 @@ static void check_data(struct cdo *c, struct symbol *d)
 /* Before the other checks: the callers it marks changed are checked like any other. */
 static void patch_untraceable(struct cdo *c)
 {
-	size_t i;
+	struct symbol *p;
 
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->type == STT_FUNC && p->sec && !p->parent && p->status == DIFF_CHANGED &&
 		    !p->by_callers && !is_init_section(p->sec) && !has_fentry(p))
 			patch_through_callers(c, p);
@@ -117,12 +116,10 @@ static void patch_untraceable(struct cdo *c)
 
 void refuse_unsafe(struct cdo *c)
 {
-	size_t i;
+	struct symbol *p;
 
 	patch_untraceable(c);
-	for (i = 1; i < c->patched->nr_syms; i++) {
-		struct symbol *p = c->patched->syms[i];
-
+	for_each_sym(c->patched, p) {
 		if (p->type == STT_FUNC && p->sec && !p->parent && p->status == DIFF_CHANGED)
 			check_function(c, p);
 		if (p->type == STT_FUNC && p->sec &&

@@ -74,11 +74,9 @@ static size_t guess_size(const struct cdo *c, const struct section *sec, size_t 
  */
 static int check_entry_relocs(const struct cdo *c, const struct section *sec, size_t size)
 {
-	size_t i;
+	const struct reloc *r;
 
-	for (i = 0; i < sec->rela->nr_relocs; i++) {
-		const struct reloc *r = &sec->rela->relocs[i];
-
+	rela_for_each_reloc(sec->rela, r) {
 		if (r->offset % size + elf_reloc_width(r->type) <= size)
 			continue;
 		err_msg(c->patched->path, "check_entry_relocs: %s: the %d-byte relocation at offset 0x%llx crosses the end of an entry of %zu bytes; pass the kernel's entry size with --entry-size %s=BYTES",
@@ -106,9 +104,7 @@ static int add_special(struct cdo *c, struct section *sec, size_t size)
 			sec->name, sec->size, size, sec->name);
 		return -1;
 	}
-	c->specials = xrealloc(c->specials, (c->nr_specials + 1) * sizeof(*c->specials));
-	sp = &c->specials[c->nr_specials++];
-	memset(sp, 0, sizeof(*sp));
+	sp = array_push(c->specials, c->nr_specials);
 	sp->sec = sec;
 	sp->entry_size = size;
 	sp->nr_entries = (sec->size + size - 1) / size;
@@ -126,10 +122,10 @@ static int add_special(struct cdo *c, struct section *sec, size_t size)
 
 static bool points_to_included(const struct section *sec, const struct reloc *r)
 {
-	struct target t;
+	struct reloc_dest t;
 
-	resolve_target(sec, r, &t);
-	return t.kind == TARGET_SYMBOL && t.sym->type == STT_FUNC && t.sym->include;
+	resolve_dest(sec, r, &t);
+	return t.kind == DEST_SYMBOL && t.sym->type == STT_FUNC && t.sym->include;
 }
 
 /*
@@ -139,7 +135,7 @@ static bool points_to_included(const struct section *sec, const struct reloc *r)
  */
 static int check_unknown(struct cdo *c, struct section *sec)
 {
-	size_t i;
+	const struct reloc *r;
 
 	/* Nameless .rodata/.data pieces (switch tables) are data: copied whole. */
 	if (!sec_is_alloc(sec) || sec_is_text(sec) || sec->nr_syms || !sec->rela ||
@@ -147,8 +143,8 @@ static int check_unknown(struct cdo *c, struct section *sec)
 	    str_starts(sec->name, ".data") || str_starts(sec->name, ".bss") ||
 	    !strcmp(sec->name, ".eh_frame") || is_marker_section(sec))
 		return 0;
-	for (i = 0; i < sec->rela->nr_relocs; i++) {
-		if (points_to_included(sec, &sec->rela->relocs[i])) {
+	rela_for_each_reloc(sec->rela, r) {
+		if (points_to_included(sec, r)) {
 			err_msg(c->patched->path, "%s: unknown special section with entries for included code; pass its entry size with --entry-size %s=BYTES",
 				sec->name, sec->name);
 			return -1;
@@ -159,10 +155,9 @@ static int check_unknown(struct cdo *c, struct section *sec)
 
 static int find_specials(struct cdo *c)
 {
-	size_t i;
+	struct section *sec;
 
-	for (i = 1; i < c->patched->nr_secs; i++) {
-		struct section *sec = c->patched->secs[i];
+	for_each_sec(c->patched, sec) {
 		size_t size;
 
 		if (sec_is_rela(sec) || !strcmp(sec->name, ".orc_unwind"))
@@ -178,27 +173,30 @@ static int find_specials(struct cdo *c)
 
 static void entry_relocs(const struct special *sp, size_t i, struct reloc **first, size_t *nr)
 {
-	range_relocs(sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, first, nr);
+	elf_range_relocs(sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, first, nr);
 }
 
 static int keep_entries(struct cdo *c, struct special *sp, bool *progress)
 {
-	size_t i, k;
+	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < sp->nr_entries; i++) {
-		struct reloc *r;
+		struct reloc *first, *r;
 		size_t nr;
 
 		if (sp->kept[i])
 			continue;
-		entry_relocs(sp, i, &r, &nr);
-		for (k = 0; k < nr && !sp->kept[i]; k++)
-			sp->kept[i] = points_to_included(sp->sec, &r[k]);
+		entry_relocs(sp, i, &first, &nr);
+		for_each_reloc_in(first, nr, r) {
+			sp->kept[i] = points_to_included(sp->sec, r);
+			if (sp->kept[i])
+				break;
+		}
 		if (!sp->kept[i])
 			continue;
 		*progress = true;
-		ret |= include_relocs(c, sp->sec, r, nr, sp->sec->name);
+		ret |= include_relocs(c, sp->sec, first, nr, sp->sec->name);
 	}
 	return ret;
 }

@@ -29,16 +29,15 @@ bool is_livepatch_module(const struct elf_obj *obj)
 
 static bool referenced(const struct elf_obj *obj, const struct symbol *sym)
 {
-	size_t i, k;
+	const struct section *rela;
+	const struct reloc *r;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		const struct section *rela = obj->secs[i];
-
+	for_each_sec(obj, rela) {
 		if (!sec_is_rela(rela) || rela->removed || !rela->base || !sec_is_alloc(rela->base) ||
 		    (rela->sh.sh_flags & SHF_RELA_LIVEPATCH))
 			continue;
-		for (k = 0; k < rela->nr_relocs; k++) {
-			if (rela->relocs[k].sym == sym)
+		rela_for_each_reloc(rela, r) {
+			if (r->sym == sym)
 				return true;
 		}
 	}
@@ -48,10 +47,9 @@ static bool referenced(const struct elf_obj *obj, const struct symbol *sym)
 static const char *pointed_string(const struct elf_obj *obj, const struct section *rela,
 				  uint64_t offset)
 {
-	size_t k;
+	const struct reloc *r;
 
-	for (k = 0; k < rela->nr_relocs; k++) {
-		const struct reloc *r = &rela->relocs[k];
+	rela_for_each_reloc(rela, r) {
 		const struct section *sec = r->sym->sec;
 		uint64_t off;
 
@@ -185,11 +183,10 @@ static int choose(struct convert *cv, const char *name, struct choice *ch)
 
 static int move_relocs(struct convert *cv, struct symbol *sym, const char *klpname)
 {
-	size_t i, k, n;
+	size_t k, n;
+	struct section *rela;
 
-	for (i = 1; i < cv->obj->nr_secs; i++) {
-		struct section *rela = cv->obj->secs[i];
-
+	for_each_sec(cv->obj, rela) {
 		if (!sec_is_rela(rela) || rela->removed || (rela->sh.sh_flags & SHF_RELA_LIVEPATCH))
 			continue;
 		for (k = 0, n = 0; k < rela->nr_relocs; k++) {
@@ -219,19 +216,18 @@ static void warn_unused_annotations(struct convert *cv)
 	nr = sec->size / sizeof(struct klp_build_sympos);
 	for (i = 0; i < nr; i++) {
 		const char *n = pointed_string(cv->obj, sec->rela, i * sizeof(struct klp_build_sympos));
+		struct symbol *s;
 		bool used = false;
-		size_t k;
 
 		if (!n)
 			continue;
-		/* Converted symbols are named .klp.sym.<obj>.<n>,<pos>. */
-		for (k = 1; k < cv->obj->nr_syms && !used; k++) {
-			const struct symbol *s = cv->obj->syms[k];
-			char obj[KLP_NAME_MAX];
+		for_each_sym(cv->obj, s) {
+			struct klp_sym_name ks;
 
-			used = s->sym.st_shndx == SHN_LIVEPATCH && !klp_parse_symbol(s->name, obj) &&
-			       !strncmp(s->name + strlen(KLP_SYM_PREFIX) + strlen(obj) + 1, n, strlen(n)) &&
-			       s->name[strlen(KLP_SYM_PREFIX) + strlen(obj) + 1 + strlen(n)] == ',';
+			used = s->sym.st_shndx == SHN_LIVEPATCH && !klp_parse_symbol(s->name, &ks) &&
+			       ks.name_len == strlen(n) && !memcmp(ks.name, n, ks.name_len);
+			if (used)
+				break;
 		}
 		if (!used)
 			warn_msg(cv->obj->path, "KLP_SYMPOS(%s, ...) names no symbol the module uses; check the name", n);

@@ -46,8 +46,7 @@ static int handle_opt(void *ctx, int key, char *arg)
 			err_msg(NULL, "--module %s: expected NAME=PATH.ko", arg);
 			return -1;
 		}
-		o->modules = xrealloc(o->modules, (o->nr_modules + 1) * sizeof(*o->modules));
-		o->modules[o->nr_modules++] = arg;
+		*array_push(o->modules, o->nr_modules) = arg;
 		break;
 	}
 	return 0;
@@ -82,12 +81,13 @@ static const struct cli_tool cli = {
 static int add_target(struct convert *cv, const char *name, const char *path)
 {
 	struct target_syms *t = target_load(path);
+	struct named_target *tg;
 
 	if (!t)
 		return -1;
-	cv->targets = xrealloc(cv->targets, (cv->nr_targets + 1) * sizeof(*cv->targets));
-	cv->targets[cv->nr_targets].name = name;
-	cv->targets[cv->nr_targets++].syms = t;
+	tg = array_push(cv->targets, cv->nr_targets);
+	tg->name = name;
+	tg->syms = t;
 	return 0;
 }
 

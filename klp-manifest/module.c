@@ -188,32 +188,28 @@ static int add_new_functions(const struct elf_obj *obj, const struct new_func *n
 /* ".klp.sym.<obj>.<name>,<pos>" -> {name, sympos, symbol} under <obj>. */
 static int add_klp_symbol(const struct elf_obj *obj, const char *klpname, struct json_object *objs)
 {
-	char objname[KLP_NAME_MAX];
-	const char *name, *comma;
+	struct klp_sym_name ks;
 	struct json_object *s;
 
-	if (klp_parse_symbol(klpname, objname)) {
+	if (klp_parse_symbol(klpname, &ks)) {
 		err_msg(obj->path, "%s: not a .klp.sym.OBJ.NAME,POS name; the module is corrupt, rebuild it",
 			klpname);
 		return -1;
 	}
-	name = klpname + strlen(KLP_SYM_PREFIX) + strlen(objname) + 1;
-	comma = strrchr(name, ',');
 	s = json_object_new_object();
-	json_object_object_add(s, "name", json_text_len(name, comma - name));
-	json_object_object_add(s, "sympos", json_object_new_uint64(strtoull(comma + 1, NULL, 10)));
+	json_object_object_add(s, "name", json_text_len(ks.name, ks.name_len));
+	json_object_object_add(s, "sympos", json_object_new_uint64(ks.pos));
 	json_object_object_add(s, "symbol", json_text(klpname));
-	json_object_array_add(object_list(objs, objname, "klp_symbols"), s);
+	json_object_array_add(object_list(objs, ks.obj, "klp_symbols"), s);
 	return 0;
 }
 
 static int add_klp_symbols(const struct elf_obj *obj, struct json_object *objs)
 {
-	size_t i;
+	const struct symbol *s;
 
-	for (i = 1; i < obj->nr_syms; i++) {
-		if (str_starts(obj->syms[i]->name, KLP_SYM_PREFIX) &&
-		    add_klp_symbol(obj, obj->syms[i]->name, objs))
+	for_each_sym(obj, s) {
+		if (str_starts(s->name, KLP_SYM_PREFIX) && add_klp_symbol(obj, s->name, objs))
 			return -1;
 	}
 	return 0;

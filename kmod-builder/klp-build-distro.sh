@@ -15,8 +15,17 @@
 # source is prepared once per release (config, modules_prepare, objtool)
 # in a cache; each run compiles only the files the patch touches.
 
+# shellcheck source=kmod-builder/klp-build-distro-headers.sh
+. "$awk_dir/klp-build-distro-headers.sh"
+
 # Set by distro_prepare (with distro_release, which --release may set).
 distro_image='' distro_cc='' distro_dir='' distro_series=''
+# The build root the compiles run in (none: this machine), and apt's
+# options for the series' package lists.
+distro_root='' distro_apt_opts=()
+
+# shellcheck source=kmod-builder/klp-build-root.sh
+. "$awk_dir/klp-build-root.sh"
 
 # The series file whose release pattern matches --release (6.1 when none
 # is given: the installed linux-source-6.1 picks the release), sourced.
@@ -32,7 +41,18 @@ distro_select_series() {
 			return
 		fi
 	done
-	die "$EXIT_USAGE" "--release $distro_release: not a release of a supported series (expected 6.1.0-N-amd64 or 6.12.N+deb12-amd64; see man klp-build, SUPPORTED KERNELS)"
+	die "$EXIT_USAGE" "--release $distro_release: not a release of a supported series (expected $(distro_release_forms); see man klp-build, SUPPORTED KERNELS)"
+}
+
+# The --release forms of every series, for a message (sources each).
+distro_release_forms() {
+	local f forms=''
+	for f in "$awk_dir"/series/*; do
+		# shellcheck source=kmod-builder/series/6.1
+		. "$f"
+		forms+="${forms:+; }$series_release_form"
+	done
+	printf '%s' "$forms"
 }
 
 distro_cache_root() {
@@ -47,16 +67,110 @@ distro_source_version() {
 	dpkg-query -W -f='${Version}' "$series_source_pkg"
 }
 
-# The package version of release $1 (a series whose source is
-# downloaded): its installed headers', else apt's newest image.
+# The installed version of package $1, or nothing.
+distro_installed_version() {
+	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2> /dev/null |
+		awk '$1 == "ii" { print $2 }'
+}
+
+# apt's versions of package $1, newest first, one a line.
+distro_apt_versions() {
+	distro_apt_cache madison "$1" 2> /dev/null | awk -F'|' '{ gsub(/ /, "", $2); if (!seen[$2]++) print $2 }'
+}
+
+# The package version of release $1: its installed headers' (on this
+# machine's compiler), else the newest of apt's image versions whose
+# source, headers and -dbg packages apt has too.
 distro_release_version() {
-	local rel=$1 ver
-	ver=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2> /dev/null || true)
-	[ -n "$ver" ] || ver=$(apt-cache madison "linux-image-$rel-unsigned" 2> /dev/null |
-		awk 'NR == 1 { print $3 }')
-	[ -n "$ver" ] ||
-		die "$EXIT_USAGE" "linux-image-$rel-unsigned is not known to apt; add $series_suite to the apt sources (scripts/install-deps.sh does) and run apt-get update"
-	printf '%s\n' "$ver"
+	local rel=$1 ver pkg avail madison missing=''
+	if [ -z "$series_build_root" ]; then
+		ver=$(distro_installed_version "linux-headers-$rel")
+		[ -z "$ver" ] || { printf '%s\n' "$ver"; return; }
+	fi
+	# One apt-cache for all four: "PACKAGE VERSION" lines.
+	madison=$(distro_apt_cache madison "linux-image-$rel-unsigned" "$series_source_pkg" \
+		"linux-headers-$rel" "linux-image-$rel-dbg" 2> /dev/null |
+		awk -F'|' '{ gsub(/ /, "", $1); gsub(/ /, "", $2); print $1, $2 }')
+	mapfile -t avail < <(awk -v p="linux-image-$rel-unsigned" '$1 == p && !seen[$2]++ { print $2 }' <<< "$madison")
+	[ "${#avail[@]}" -gt 0 ] || distro_unknown_release "$rel"
+	for ver in "${avail[@]}"; do
+		missing=''
+		for pkg in "$series_source_pkg" "linux-headers-$rel" "linux-image-$rel-dbg"; do
+			grep -qxF -- "$pkg $ver" <<< "$madison" || missing+=" $pkg"
+		done
+		[ -n "$missing" ] || { printf '%s\n' "$ver"; return; }
+	done
+	distro_version_mismatch "$rel" "${avail[*]}"
+}
+
+# Release $1's image is in apt, at versions $2, but not all of the
+# packages it needs are at any of them: name what apt has of each.
+distro_version_mismatch() {
+	local rel=$1 pkg vers have=''
+	for pkg in "$series_source_pkg" "linux-headers-$rel" "linux-image-$rel-dbg"; do
+		vers=$(distro_apt_versions "$pkg" | paste -sd, - | sed 's/,/, /g')
+		have+="; $pkg at ${vers:-no version}"
+	done
+	die "$EXIT_USAGE" "linux-image-$rel-unsigned is in apt only at $2, and no one of these versions has all the packages --distro needs (apt has ${have#; }): apt-get update cannot bring back an older version; build for a release apt has whole (klp-build --distro --list-releases)"
+}
+
+# Release $1 is of a supported series but apt has no image of it.
+distro_unknown_release() {
+	local have
+	have=$(distro_series_releases | awk -v f="$(distro_flavour "$1")" '$2 == f { printf "%s%s (%s)", n++ ? ", " : "", $1, $3 }')
+	die "$EXIT_USAGE" "linux-image-$1-unsigned is not known to apt (${series_suite}'s lists${have:+; apt has ${have}}): run apt-get update${have:+, or build for one of those}"
+}
+
+# The flavour of release $1: amd64, cloud-amd64 or rt-amd64.
+distro_flavour() {
+	case $1 in
+	*-cloud-amd64) printf 'cloud-amd64\n' ;;
+	*-rt-amd64) printf 'rt-amd64\n' ;;
+	*) printf 'amd64\n' ;;
+	esac
+}
+
+# apt's options for the series' package lists: none for this machine's
+# sources; for a private list (a suite that must never enter this
+# machine's sources, where the next upgrade would take it), a sources
+# file and list directory in the cache, brought up to date once a day.
+distro_apt_setup() {
+	distro_apt_opts=()
+	[ "$series_apt" = private ] || return 0
+	distro_private_lists "$series_suite" deb
+	distro_apt_opts=("${distro_private_opts[@]}")
+}
+
+# distro_private_lists NAME deb|deb-src: apt's options for the lists of
+# suite NAME's packages (or sources) in the cache, updated when a day
+# old, in distro_private_opts.
+distro_private_lists() {
+	local suite=$1 kind=$2 dir
+	dir=$(distro_cache_root)/apt/$suite${kind#deb}
+	# Its own package cache too (some machines' apt.conf turns it off,
+	# and each apt-cache would then spend seconds reading the lists).
+	distro_private_opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
+		-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin)
+	# Downloads go to directories of this user: no apt sandbox user.
+	[ "$(id -u)" != 0 ] || distro_private_opts+=(-o APT::Sandbox::User=root)
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" ||
+		die "$EXIT_USAGE" "cannot create $dir (set KLP_CACHE_DIR)"
+	droot_sources "$suite" | sed "s/^deb /$kind /" > "$dir/sources.list.new" &&
+		mv -f "$dir/sources.list.new" "$dir/sources.list"
+	exec {distro_apt_lock}> "$dir/.lock"
+	flock "$distro_apt_lock"
+	if [ ! -f "$dir/lists/.updated" ] || [ -n "$(find "$dir/lists/.updated" -mmin +1440)" ]; then
+		msg "       apt-get update of $suite's $kind lists (private to klp-build: $dir)"
+		run apt-get "${distro_private_opts[@]}" update ||
+			die "$EXIT_BUILD" "apt-get update of $suite's $kind lists failed (see the log); check the network"
+		touch "$dir/lists/.updated"
+	fi
+	exec {distro_apt_lock}>&-
+}
+
+distro_apt_cache() {
+	apt-cache "${distro_apt_opts[@]}" "$@"
 }
 
 distro_apt_install() {
@@ -88,22 +202,81 @@ distro_find_release() {
 	die "$EXIT_USAGE" "no linux-image-6.1.0-N-amd64 of version $ver (the linux-source-6.1 version) is known to apt; run apt-get update, or install the linux-source-6.1 of the kernel you run"
 }
 
-# The headers package of the release, of the source's version.
+# The headers of release $1 at version $2: the installed package when it
+# is of that version and this machine compiles, else the packages
+# unpacked in the release's cache $3 (several releases need several
+# versions of one linux-kbuild package, which one machine cannot have
+# installed at once).
 distro_headers() {
-	local rel=$1 ver=$2 have
-	have=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2> /dev/null || true)
-	[ -n "$have" ] || { distro_apt_install "linux-headers-$rel=$ver"; have=$ver; }
-	[ "$have" = "$ver" ] ||
-		die "$EXIT_USAGE" "linux-headers-$rel is $have but $series_source_pkg is $ver; install the same version of both"
-	[ -f "/usr/src/linux-headers-$rel/Module.symvers" ] ||
-		die "$EXIT_USAGE" "/usr/src/linux-headers-$rel/Module.symvers is missing; reinstall linux-headers-$rel"
+	local rel=$1 ver=$2 dir=$3 hdr=/usr/src/linux-headers-$1
+	if distro_headers_installable "$rel" "$ver"; then
+		distro_apt_install "linux-headers-$rel=$ver"
+	fi
+	if [ -n "$series_build_root" ] || [ "$(distro_installed_version "linux-headers-$rel")" != "$ver" ]; then
+		distro_unpack_headers "$rel" "$ver" "$dir"
+		hdr=$dir/headers/usr/src/linux-headers-$rel
+	fi
+	[ -f "$hdr/Module.symvers" ] ||
+		die "$EXIT_USAGE" "$hdr/Module.symvers is missing; reinstall linux-headers-$rel (or remove $dir)"
+	printf '%s\n' "$hdr"
+}
+
+# As root, the headers of a release of this machine's compiler and apt
+# sources are installed (as klp-deb, which reads their version, expects)
+# when apt's newest is version $2: an older one would take its
+# linux-kbuild package back too.
+distro_headers_installable() {
+	[ "$(id -u)" = 0 ] && [ -z "$series_build_root" ] && [ "$series_apt" = host ] &&
+		[ -z "$(distro_installed_version "linux-headers-$1")" ] &&
+		[ "$(distro_apt_versions "linux-headers-$1" | head -n 1)" = "$2" ]
+}
+
+# linux-headers-$1 and the packages of the same source its tree links
+# to (its -common tree, linux-kbuild's scripts and tools), unpacked into
+# $3/headers. Its Makefile names the -common tree by absolute path: the
+# unpacked one's, here.
+distro_unpack_headers() {
+	local rel=$1 ver=$2 dir=$3 pkg tmp=$3/headers.tmp
+	[ ! -f "$dir/headers/.version" ] || [ "$(cat "$dir/headers/.version")" != "$ver" ] || return 0
+	rm -rf "$dir/headers" "$tmp"
+	mkdir -p "$tmp"
+	for pkg in "linux-headers-$rel" $(distro_headers_deps "$rel" "$ver"); do
+		distro_download "$pkg" "$(distro_dep_version "$pkg" "$ver")" "$dir/deb"
+		run dpkg-deb -x "$dir"/deb/*.deb "$tmp" ||
+			die "$EXIT_BUILD" "dpkg-deb -x of $pkg failed (see the log)"
+	done
+	rm -rf "$dir/deb"
+	sed -i "s|^include /usr/src/|include $dir/headers/usr/src/|" "$tmp/usr/src/linux-headers-$rel/Makefile"
+	printf '%s\n' "$ver" > "$tmp/.version"
+	mv -T "$tmp" "$dir/headers"
+}
+
+# The version of dependency $1 to fetch for headers of version $2: the
+# same, else apt's newest (linux-kbuild-6.1 is one package for every
+# 6.1 release, which apt keeps at its newest version only; the headers
+# depend on ">=" it).
+distro_dep_version() {
+	local vers
+	vers=$(distro_apt_versions "$1")
+	if grep -qxF -- "$2" <<< "$vers"; then
+		printf '%s\n' "$2"
+	else
+		head -n 1 <<< "$vers"
+	fi
+}
+
+# The -common and linux-kbuild packages linux-headers-$1 $2 depends on.
+distro_headers_deps() {
+	distro_apt_cache show "linux-headers-$1=$2" 2> /dev/null |
+		sed -n 's/^Depends: //p' | head -n 1 | tr ',|' '\n' |
+		sed -n 's/^ *\(linux-\(headers-[^ ]*-common[^ ]*\|kbuild-[^ ]*\)\).*/\1/p'
 }
 
 # vmlinuz, config and modules: from / when that kernel is installed,
 # else from the -unsigned image package unpacked in the cache.
 distro_image_dir() {
 	local rel=$1 ver=$2 dir=$3
-	if [ -f "/boot/vmlinuz-$rel" ] && [ -f "/lib/modules/$rel/modules.order" ]; then
+	if [ -f "/boot/vmlinuz-$rel" ] && [ -f "/$series_modules_dir/$rel/modules.order" ]; then
 		printf '/\n'
 		return
 	fi
@@ -123,7 +296,7 @@ distro_download() {
 	msg "       fetching $pkg $ver (apt-get download)"
 	rm -rf "$into"
 	mkdir -p "$into"
-	(cd "$into" && run apt-get download "$pkg=$ver") ||
+	(cd "$into" && run apt-get "${distro_apt_opts[@]}" download "$pkg=$ver") ||
 		die "$EXIT_BUILD" "apt-get download $pkg=$ver failed (see the log); run apt-get update and retry"
 }
 
@@ -185,11 +358,12 @@ distro_check_compiler() {
 	local hdr=$1 want have banner
 	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$hdr/.config")
 	distro_cc=${want%% *}
-	command -v "$distro_cc" > /dev/null ||
-		die "$EXIT_USAGE" "the image was built by \"$want\"; $distro_cc is not installed here (apt-get install ${distro_cc})"
-	have=$("$distro_cc" --version | head -n 1)
+	[ -n "$distro_root" ] || distro_check_host_compiler "$want"
+	have=$(in_build_root "$distro_cc" --version 2> /dev/null | head -n 1) || true
+	[ -n "$have" ] ||
+		die "$EXIT_USAGE" "the image was built by \"$want\"; the $series_build_root build root $distro_root has no $distro_cc: remove it, and klp-build makes it again"
 	[ "$have" = "$want" ] ||
-		die "$EXIT_USAGE" "the image was built by \"$want\" but $distro_cc here is \"$have\"; install that gcc version (or build on a machine of the same Debian release)"
+		die "$EXIT_USAGE" "the image was built by \"$want\" but $distro_cc ${distro_root:+in the build root }is \"$have\"; $(distro_compiler_advice)"
 	# The /proc/version banner names the compiler through compile.h.
 	banner=$(sed -n 's/^#define LINUX_COMPILER "\(.*\)"$/\1/p' "$hdr/include/generated/compile.h" 2> /dev/null || true)
 	[ -z "$banner" ] || [[ $banner == "$want,"* ]] ||
@@ -199,9 +373,54 @@ distro_check_compiler() {
 	fi
 }
 
+distro_check_host_compiler() {
+	command -v "$distro_cc" > /dev/null ||
+		die "$EXIT_USAGE" "the image was built by \"$1\"; $distro_cc is not installed here (apt-get install ${distro_cc})"
+}
+
+distro_compiler_advice() {
+	if [ -n "$distro_root" ]; then
+		printf 'remove the build root %s to make it again with %s'"'"'s current gcc (if %s has moved on, no build of this image'"'"'s release can match it)' "$distro_root" "$series_build_root" "$series_build_root"
+	else
+		printf 'install that gcc version (or build on a machine of the same Debian release)'
+	fi
+}
+
 distro_make() {
-	run nice make -C "$srcdir" KERNELRELEASE="$distro_release" CC="$distro_cc" \
+	run in_build_root nice make -C "$srcdir" KERNELRELEASE="$distro_release" CC="$distro_cc" \
 		"${series_make_vars[@]}" "$@"
+}
+
+# Runs a command where the target kernel's compiler is: in the series'
+# build root (with the release's cache, the scratch directory, the
+# module templates and the signing key's directory at their own paths),
+# or here.
+in_build_root() {
+	local binds f
+	if [ -z "$distro_root" ]; then
+		"$@"
+		return
+	fi
+	binds=("$distro_dir" "$scratch" "$templates")
+	for f in "$sign_key" "$sign_cert"; do
+		[ -z "$f" ] || binds+=("$(dirname "$(readlink -f -- "$f")")")
+	done
+	droot_run "$distro_root" "${binds[@]}" -- "$@"
+}
+
+# The build root of the series, made once (mmdebstrap, a few minutes).
+distro_setup_root() {
+	local cache
+	distro_root=''
+	[ -n "$series_build_root" ] || return 0
+	{ command -v mmdebstrap && command -v bwrap; } > /dev/null ||
+		die "$EXIT_USAGE" "a $series_build_root build root needs mmdebstrap and bwrap: apt-get install mmdebstrap bubblewrap uidmap"
+	cache=$(distro_cache_root)
+	if [ ! -f "$(droot_path "$cache" "$series_build_root")/.klp-build-root" ]; then
+		msg "       making the $series_build_root build root once (mmdebstrap; a few minutes), log: $logfile"
+	fi
+	distro_root=$(droot_make "$cache" "$series_build_root" 2>> "$logfile") ||
+		die "$EXIT_BUILD" "making the $series_build_root build root failed (see the log); check the network$( [ "$(id -u)" = 0 ] || printf ', and that /etc/subuid and /etc/subgid give %s a range (mmdebstrap --mode=unshare needs one)' "$(id -un)")"
 }
 
 # Unpacks the source tarball into directory $3: the installed one, or
@@ -209,7 +428,7 @@ distro_make() {
 # installed: another version may be apt's candidate).
 distro_unpack_source() {
 	local dir=$1 ver=$2 into=$3 member=./usr/src/$series_source_pkg.tar.xz
-	if [ "$series_source" = installed ]; then
+	if [ "$series_source" = installed ] && [ "$(distro_installed_version "$series_source_pkg")" = "$ver" ]; then
 		run tar -xf "/usr/src/$series_source_pkg.tar.xz" -C "$into" ||
 			die "$EXIT_BUILD" "unpacking /usr/src/$series_source_pkg.tar.xz failed"
 		return
@@ -219,6 +438,37 @@ distro_unpack_source() {
 	{ dpkg-deb --fsys-tarfile "$dir"/deb/*.deb 2> /dev/null || true; } |
 		tar -xO "$member" | tar -xJ -C "$into" ||
 		die "$EXIT_BUILD" "unpacking $member of $series_source_pkg $ver failed"
+	rm -rf "$dir/deb"
+}
+
+# For an -rt-amd64 release of a series whose source lacks PREEMPT_RT
+# (series_rt_patches): the patch set Debian applies for that flavour
+# alone, debian/patches-rt of the linux source package of version $2,
+# applied to source tree $3. Only the package's debian.tar.xz is
+# fetched, through private deb-src lists, its hash checked by apt.
+distro_apply_rt_patches() {
+	local dir=$1 ver=$2 src=$3 uri file size hash p n=0
+	[[ $distro_release == *-rt-amd64 ]] && [ "${series_rt_patches:-}" = debian-source ] || return 0
+	distro_private_lists "$series_suite" deb-src
+	read -r uri file size hash < <(apt-get "${distro_private_opts[@]}" source --print-uris "linux=$ver" 2>> "$logfile" |
+		grep "^'[^ ]*_$ver\.debian\.tar\.xz' ") || true
+	[ -n "${hash:-}" ] ||
+		die "$EXIT_USAGE" "apt has no source package linux $ver in $series_suite's deb-src lists: its PREEMPT_RT patches (debian/patches-rt), which linux-source-6.1 lacks, cannot be fetched"
+	msg "       fetching $file ($size bytes; the PREEMPT_RT patches of $distro_release)"
+	mkdir -p "$dir/deb"
+	run /usr/lib/apt/apt-helper "${distro_private_opts[@]}" download-file "${uri//\'/}" "$dir/deb/$file" "$hash" ||
+		die "$EXIT_BUILD" "downloading ${uri//\'/} failed (see the log); check the network"
+	run tar -xJf "$dir/deb/$file" -C "$dir/deb" debian/patches-rt ||
+		die "$EXIT_BUILD" "$file has no debian/patches-rt"
+	while read -r p; do
+		case $p in
+		'' | \#*) continue ;;
+		esac
+		run patch -p1 -s -f -d "$src" -i "$dir/deb/debian/patches-rt/$p" ||
+			die "$EXIT_BUILD" "PREEMPT_RT patch $p of linux $ver does not apply to $series_source_pkg $ver (see the log)"
+		n=$((n + 1))
+	done < "$dir/deb/debian/patches-rt/series"
+	log "applied $n PREEMPT_RT patches"
 	rm -rf "$dir/deb"
 }
 
@@ -237,6 +487,7 @@ distro_prepare_source() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	distro_unpack_source "$dir" "$ver" "$tmp"
+	distro_apply_rt_patches "$dir" "$ver" "$tmp/$series_source_pkg"
 	mv "$tmp" "$dir/src"
 	cp "$hdr/.config" "$srcdir/.config"
 	distro_make olddefconfig || die "$EXIT_BUILD" "make olddefconfig failed (see the log)"
@@ -253,24 +504,25 @@ distro_prepare() {
 	[ -z "$srcdir" ] || die "$EXIT_USAGE" "--distro takes the source from Debian's linux-source package: give no -s"
 	command -v dpkg-query > /dev/null || die "$EXIT_USAGE" "--distro needs a Debian system (dpkg, apt)"
 	distro_select_series
-	if [ "$series_source" = installed ]; then
+	distro_apt_setup
+	if [ "$series_source" = installed ] && [ -z "$distro_release" ]; then
 		ver=$(distro_source_version)
-		distro_release=${distro_release:-$(distro_find_release "$ver")}
+		distro_release=$(distro_find_release "$ver")
 	else
 		ver=$(distro_release_version "$distro_release")
 	fi
 	[[ $distro_release =~ $series_release_re ]] ||
 		die "$EXIT_USAGE" "--release $distro_release: expected $series_release_form"
 	msg "       --distro: Debian $distro_release from $series_source_pkg $ver (series $distro_series)"
-	distro_headers "$distro_release" "$ver"
-	hdr=/usr/src/linux-headers-$distro_release
-	distro_check_compiler "$hdr"
 	dir=$(distro_cache_root)/$distro_release
 	mkdir -p "$dir" || die "$EXIT_USAGE" "cannot create the cache $dir (set KLP_CACHE_DIR)"
 	distro_dir=$dir
 	# One klp-build at a time prepares and compiles in the shared source.
 	exec {distro_lock}> "$dir/.lock"
 	flock "$distro_lock"
+	distro_setup_root
+	hdr=$(distro_headers "$distro_release" "$ver" "$dir")
+	distro_check_compiler "$hdr"
 	distro_image=$(distro_image_dir "$distro_release" "$ver" "$dir")
 	distro_prepare_source "$dir" "$ver" "$hdr"
 	vmlinux_syms=$(distro_system_map "$distro_release" "$ver" "$dir")
@@ -288,16 +540,20 @@ distro_build_objects() {
 	local f obj
 	while IFS= read -r f; do
 		case $f in
-		*.h) die "$EXIT_REFUSED" "$f: with --distro only the C files the patch touches are compiled, so a header change would miss the other files that include it: patch the functions in the .c files instead" ;;
+		*.h)
+			distro_select_header "$f"
+			continue
+			;;
 		*.c) ;;
 		*) continue ;;
 		esac
 		obj=${f%.c}.o
-		[ -f "$srcdir/$(dirname "$obj")/.$(basename "$obj").cmd" ] && continue
+		[ -f "$(cmd_file "$obj")" ] && continue
 		if ! distro_make "$obj"; then
 			die "$EXIT_BUILD" "compiling $obj in the prepared source failed (see the log)"
 		fi
 	done < <(changed_files)
+	distro_build_header_objects
 	# The entry-size probe borrows init/main.o's recorded command.
 	if [ ! -f "$srcdir/init/.main.o.cmd" ] && ! distro_make init/main.o; then
 		die "$EXIT_BUILD" "compiling init/main.o in the prepared source failed (see the log)"
@@ -307,7 +563,7 @@ distro_build_objects() {
 # The stock .ko of module $1 (KBUILD_MODNAME) that object $2 is part of.
 distro_module_of_object() {
 	local modname=$1 obj=$2 ko best mods packed
-	mods=${distro_image%/}/lib/modules/$distro_release
+	mods=${distro_image%/}/$series_modules_dir/$distro_release
 	# Composite modules: the .ko's directory holds the object.
 	best=$(awk -v m="$modname" -v o="$obj" '{
 		ko = $0; sub(/^kernel\//, "", ko)
@@ -345,123 +601,109 @@ distro_unpacked_module() {
 	printf '%s\n' "$into"
 }
 
-# The .klp.sym.OBJ.NAME,POS symbols of module $1, as "OBJ NAME POS".
-distro_klp_symbols() {
-	readelf -sW "$1" | awk '$8 ~ /^\.klp\.sym\./ {
-		s = substr($8, 10); obj = s; sub(/\..*/, "", obj)
-		s = substr(s, length(obj) + 2); pos = s; sub(/.*,/, "", pos); sub(/,[0-9]+$/, "", s)
-		print obj, s, pos }'
-}
-
-# How many vmlinux symbols System.map has of name $1.
-distro_map_count() {
-	awk -v s="$1" '$3 == s { n++ } END { print n + 0 }' "$vmlinux_syms"
-}
-
-# "NAME SIZE TYPE" of each symbol ELF file $1 defines, in symbol-table
-# order: a module's kallsyms order, which a sympos counts in.
-distro_elf_defined() {
-	readelf -sW "$1" | awk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $7 != "UND" &&
-		$4 != "SECTION" && $4 != "FILE" { print $8, $3, $4 }'
-}
-
-# The size of symbol $2 at sympos $3 in the defined-symbols list $1;
-# nothing when that position names no symbol (or 0 and several have it).
-distro_size_at() {
-	awk -v s="$2" -v p="$3" '$1 == s { n++; if (n == p || p == 0) z = $2 }
-		END { if (n > 0 && p <= n && (p > 0 || n == 1)) print z }' "$1"
-}
-
-# Checks the klp symbols of vmlinux against System.map (names and
-# positions only: it has no sizes).
-distro_verify_map_symbol() {
-	local sym=$1 pos=$2 n
-	n=$(distro_map_count "$sym")
-	if [ "$n" -eq 0 ] || [ "$pos" -gt "$n" ] || { [ "$pos" -eq 0 ] && [ "$n" -gt 1 ]; }; then
-		die "$EXIT_BUILD" "$sym,$pos: $n symbol(s) of this name in $vmlinux_syms; the module would not load: report this with the log"
-	fi
-}
-
-# A module's klp symbols against its stock .ko, which has sizes: the
-# symbol at the position must also have the size the original object
-# compiled here gives it (when that object defines it once).
-distro_verify_ko_symbol() {
-	local mod=$1 sym=$2 pos=$3 ko=${distro_mod_ko[$1]:-} want have
-	[ -n "$ko" ] ||
-		die "$EXIT_BUILD" ".klp.sym.$mod.$sym,$pos: $mod is not a module this patch changes; report this with the log"
-	have=$(distro_size_at "$scratch/verify/$mod.syms" "$sym" "$pos")
-	[ -n "$have" ] ||
-		die "$EXIT_BUILD" "$sym,$pos: no symbol at that position in $ko; the module would not load: report this with the log"
-	want=$(distro_size_at "$scratch/verify/$mod.orig" "$sym" 0)
-	[ -z "$want" ] || [ "$want" = "$have" ] ||
-		die "$EXIT_BUILD" "$sym of $mod is $want bytes as compiled here but $have in $ko: the prepared source does not build what Debian shipped; report this with the log"
-}
-
-# Each changed function of a module object is in its stock .ko with the
-# size compiled here: the original the differ compared is what runs.
-distro_verify_ko_functions() {
-	local obj=$1 mod=${obj_module[$1]} f want sizes
-	while read -r f; do
-		want=$(distro_size_at "$scratch/verify/$mod.orig" "$f" 0)
-		sizes=$(awk -v s="$f" '$1 == s && $3 == "FUNC" { printf " %s", $2 }' "$scratch/verify/$mod.syms")
-		[ -n "$sizes" ] ||
-			die "$EXIT_BUILD" "patched function $f is not in ${obj_ko[$obj]}: the stock $mod does not have it (inlined or configured out); patch its callers instead"
-		[[ -n $want && " $sizes " == *" $want "* ]] ||
-			die "$EXIT_BUILD" "$f of $obj is ${want:-no} bytes as compiled here but${sizes} in ${obj_ko[$obj]}: the prepared source does not build what Debian shipped (another $series_source_pkg or gcc?); report this with the log"
-	done < <(distro_changed_functions "$obj")
-}
-
 # The functions the differ found changed in object $1 (none when it had
 # no diff, as an object without a change has not).
 distro_changed_functions() {
-	# The name alone: "(through F)" and "(alias A)" say why, after it.
-	sed -n 's/^changed function: \([^ ]*\).*/\1/p' "$scratch/diff/${1//\//_}.stdout" 2> /dev/null || true
+	local kind fn through aliases
+	while IFS= read -r kind && IFS= read -r fn && IFS= read -r through &&
+		IFS= read -r aliases; do
+		[ "$kind" != changed ] || printf '%s\n' "$fn"
+	done < <(function_records "$1")
 }
 
-# Each changed function of a vmlinux object is in System.map.
-distro_verify_map_functions() {
-	local sym
-	while read -r sym; do
-		[ "$(distro_map_count "$sym")" -gt 0 ] ||
-			die "$EXIT_BUILD" "patched function $sym is not in $vmlinux_syms: this image does not have it (inlined or configured out); patch its callers instead"
-	done < <(distro_changed_functions "$1")
-}
-
-# The symbol lists of each patched module: its stock .ko's, and its
-# original objects' as compiled here.
-distro_list_module_symbols() {
-	local obj mod
-	mkdir -p "$scratch/verify"
-	rm -f "$scratch/verify/"*
+# klp-verify's options: System.map, and for each object its module's
+# stock .ko and its original as compiled here, and its changed functions.
+distro_verify_args() {
+	local obj mod f
+	local -A stock=()
+	printf '%s\n' --map "$vmlinux_syms" --source-package "$series_source_pkg"
 	for obj in "${objects[@]}"; do
 		mod=${obj_module[$obj]}
-		[ "$mod" != vmlinux ] || continue
-		distro_mod_ko[$mod]=${obj_ko[$obj]}
-		[ -f "$scratch/verify/$mod.syms" ] ||
-			distro_elf_defined "${obj_ko[$obj]}" > "$scratch/verify/$mod.syms"
-		distro_elf_defined "$scratch/orig/$obj" >> "$scratch/verify/$mod.orig"
+		if [ "$mod" != vmlinux ]; then
+			[ -n "${stock[$mod]:-}" ] || printf '%s\n' --module "$mod=${obj_ko[$obj]}"
+			stock[$mod]=1
+			printf '%s\n' --orig "$mod=$scratch/orig/$obj"
+		fi
+		while read -r f; do
+			printf '%s\n' --changed "$mod:$obj:$f"
+		done < <(distro_changed_functions "$obj")
 	done
 }
 
 # Checked again on the finished module, not trusted from the differ: each
 # patched function and each klp symbol is in System.map (vmlinux) or the
-# stock .ko (a module), with a position that names one symbol.
-declare -gA distro_mod_ko=()
+# stock .ko (a module), with a position that names one symbol and the
+# size compiled here (klp-verify; its message is the error's).
 distro_verify_module() {
-	local ko=$1 obj sym pos
-	distro_list_module_symbols
-	while read -r obj sym pos; do
-		if [ "$obj" = vmlinux ]; then
-			distro_verify_map_symbol "$sym" "$pos"
-		else
-			distro_verify_ko_symbol "$obj" "$sym" "$pos"
-		fi
-	done < <(distro_klp_symbols "$ko")
-	for obj in "${objects[@]}"; do
-		if [ "${obj_module[$obj]}" = vmlinux ]; then
-			distro_verify_map_functions "$obj"
-		else
-			distro_verify_ko_functions "$obj"
-		fi
+	local ko=$1 args=() out rc=0
+	mapfile -t args < <(distro_verify_args)
+	log "+ $tools_dir/klp-verify ${args[*]} $ko"
+	out=$("$tools_dir/klp-verify" "${args[@]}" "$ko" 2>&1) || rc=$?
+	[ -z "$out" ] || log "$out"
+	[ "$rc" = 0 ] || die "$EXIT_BUILD" "${out#klp-verify: }"
+}
+
+# ---- klp-build --distro --list-releases ----
+
+# Every release of every series apt has now, one a line (see
+# klp-build(1), --list-releases): RELEASE FLAVOUR VERSION COMPILER
+# CACHED SERIES ROOT, separated by tabs. VERSION is the package
+# version --release would build from, "-" when no version has all the
+# packages.
+distro_list_releases() {
+	local f
+	for f in "$awk_dir"/series/*; do
+		# shellcheck source=kmod-builder/series/6.1
+		. "$f"
+		distro_series=${f##*/}
+		distro_apt_setup
+		distro_series_releases
 	done
+}
+
+# The current series' releases: the columns of distro_list_releases.
+distro_series_releases() {
+	local rels=() rel pkgs=() cache
+	mapfile -t rels < <(distro_apt_cache search --names-only '^linux-image-.*-unsigned$' 2> /dev/null |
+		sed -n 's/^linux-image-\([^ ]*\)-unsigned - .*/\1/p' | grep -E -- "$series_release_re" | sort -V)
+	[ "${#rels[@]}" -gt 0 ] || return 0
+	for rel in "${rels[@]}"; do
+		pkgs+=("linux-image-$rel-unsigned" "linux-headers-$rel" "linux-image-$rel-dbg")
+	done
+	cache=$(distro_cache_root)
+	{
+		distro_apt_cache madison "$series_source_pkg" "${pkgs[@]}" 2> /dev/null |
+			awk -F' [|] ' '{ gsub(/ /, "", $1); print "V", $1, $2 }'
+		distro_apt_cache show "${pkgs[@]}" 2> /dev/null | awk '
+			/^Package: linux-headers-/ { p = $2 }
+			/^Depends: / && p != "" {
+				cc = "-"
+				if (match($0, /gcc-[0-9]+/)) cc = substr($0, RSTART, RLENGTH)
+				print "C", p, cc; p = ""
+			}'
+		for rel in "${rels[@]}"; do
+			printf 'R %s %s\n' "$rel" "$(cut -d' ' -f1 "$cache/$rel/src/.prepared" 2> /dev/null)"
+		done
+	} | awk -v src="$series_source_pkg" -v series="$distro_series" \
+		-v root="${series_build_root:+$series_build_root-root}" -f <(distro_releases_awk)
+}
+
+# Joins apt's versions (V PACKAGE VERSION, newest first), the headers'
+# compilers (C PACKAGE gcc-N) and the cache (R RELEASE PREPARED-VERSION)
+# into the lines of distro_list_releases.
+distro_releases_awk() {
+	cat <<'AWK'
+$1 == "V" { has[$2 " " $3] = 1; if (!(($2 " " $3) in seen)) { seen[$2 " " $3] = 1; vers[$2] = vers[$2] " " $3 } }
+$1 == "C" { if (!($2 in cc)) cc[$2] = $3 }
+$1 == "R" {
+	rel = $2; img = "linux-image-" rel "-unsigned"; ver = "-"
+	n = split(vers[img], v, " ")
+	for (i = 1; i <= n; i++)
+		if (has[src " " v[i]] && has["linux-headers-" rel " " v[i]] && has["linux-image-" rel "-dbg " v[i]]) { ver = v[i]; break }
+	flavour = rel ~ /-cloud-amd64$/ ? "cloud-amd64" : rel ~ /-rt-amd64$/ ? "rt-amd64" : "amd64"
+	c = ("linux-headers-" rel) in cc ? cc["linux-headers-" rel] : "-"
+	cached = ($3 != "" && $3 == ver) ? "yes" : "no"
+	printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rel, flavour, ver, c, cached, series, root == "" ? "host" : root
+}
+AWK
 }

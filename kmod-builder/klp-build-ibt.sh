@@ -4,7 +4,7 @@
 # ENDBR placement of a livepatch module for a kernel with
 # CONFIG_X86_KERNEL_IBT, checked statically: qemu's TCG has no CET, so a
 # VM test cannot see an indirect branch to a function without endbr64.
-# Sourced by klp-build (through klp-build-distro.sh); run directly as
+# Sourced by klp-build; run directly as
 #   kmod-builder/klp-build-ibt.sh [--padding] MODULE.ko
 # it prints the problems and exits 1 when there are any.
 #
@@ -100,8 +100,10 @@ END {
 		if (key in sealed)
 			printf "%s: address taken (%s) but listed in .ibt_endbr_seal: the loader would remove its endbr64\n", func_at[key], taken[key]
 	}
+	# A .cold part (gcc-14 splits more of them) is only jumped to: the
+	# kernel's own have no padding either.
 	for (s in funcs) {
-		if (symname[s] ~ /^__pfx_/ || flags[symsec[s]] !~ /X/) continue
+		if (symname[s] ~ /^__pfx_/ || symname[s] ~ /\.cold(\.[0-9]+)?$/ || flags[symsec[s]] !~ /X/) continue
 		if (!((symsec[s] " " (symval[s] - 16)) in func_at) && padding)
 			printf "%s: no 16-byte padding (__pfx_%s) before it: call padding kernels patch those bytes\n", symname[s], symname[s]
 	}

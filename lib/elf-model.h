@@ -181,6 +181,36 @@ struct symbol *elf_symbol_containing(const struct section *sec,
 void elf_sort_relocs(struct section *rela);
 size_t elf_reloc_lower_bound(const struct section *rela, uint64_t offset);
 struct reloc *elf_reloc_at(const struct section *rela, uint64_t offset);
+/* Relocations of bytes [start, end) of @sec, or of a symbol's bytes: *@first, *@nr. */
+void elf_range_relocs(const struct section *sec, uint64_t start, uint64_t end,
+		      struct reloc **first, size_t *nr);
+void elf_symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr);
+
+/*
+ * Iteration, in objtool's spirit: each symbol or section of an object
+ * but the null entry at index 0, each symbol of a section (by value),
+ * each relocation of a rela section. The bound is read at every step,
+ * as a hand-written loop reads it, so a body may add to the object.
+ */
+#define for_each_sym(obj, s)						\
+	for (size_t s##_i_ = 1;						\
+	     s##_i_ < (obj)->nr_syms && ((s) = (obj)->syms[s##_i_], true);	\
+	     s##_i_++)
+#define for_each_sec(obj, s)						\
+	for (size_t s##_i_ = 1;						\
+	     s##_i_ < (obj)->nr_secs && ((s) = (obj)->secs[s##_i_], true);	\
+	     s##_i_++)
+#define sec_for_each_sym(sec, s)					\
+	for (size_t s##_i_ = 0;						\
+	     s##_i_ < (sec)->nr_syms && ((s) = (sec)->syms[s##_i_], true);	\
+	     s##_i_++)
+#define rela_for_each_reloc(rela, r)					\
+	for (size_t r##_i_ = 0;						\
+	     r##_i_ < (rela)->nr_relocs && ((r) = &(rela)->relocs[r##_i_], true); \
+	     r##_i_++)
+/* Each of the @nr relocations from @first, as elf_range_relocs() gives them. */
+#define for_each_reloc_in(first, nr, r)					\
+	for (size_t r##_i_ = 0; r##_i_ < (nr) && ((r) = &(first)[r##_i_], true); r##_i_++)
 
 static inline bool sec_is_rela(const struct section *sec)
 {

@@ -65,12 +65,10 @@ int elf_gnu_build_id(const struct elf_obj *obj, char *hex)
 {
 	char other[2 * ELF_BUILD_ID_MAX + 1];
 	bool found = false;
-	size_t i;
 	int ret;
+	const struct section *sec;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		const struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (sec->sh.sh_type != SHT_NOTE)
 			continue;
 		ret = section_build_id(obj, sec, found ? other : hex);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -175,33 +176,23 @@ static void add_sym_to_section(struct symbol *sym)
 }
 
 /*
- * Symbol @i of the table into obj->syms[obj->nr_syms], unless @keep
- * leaves it out (a symbols-only load of what a lookup can ask for).
+ * Symbol @i of the table, read as @gs named @name, into
+ * obj->syms[obj->nr_syms], unless @keep leaves it out (a symbols-only
+ * load of what a lookup can ask for).
  */
-static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_data,
-		       size_t i, bool by_section, const struct elf_symbol_filter *keep)
+static int add_read_symbol(struct elf_obj *obj, const GElf_Sym *gs, Elf32_Word xndx,
+			   const char *name, size_t i, bool by_section,
+			   const struct elf_symbol_filter *keep)
 {
-	struct symbol *sym = xcalloc(1, sizeof(*sym));
-	Elf32_Word xndx = 0;
-	const char *name;
+	struct symbol *sym;
 	size_t shndx;
 
-	sym->obj = obj;
-	if (!gelf_getsymshndx(symdata, shndx_data, i, &sym->sym, &xndx)) {
-		free(sym);
-		err_msg(obj->path, "elf_load: unreadable symbol %zu; %s", i, CORRUPT);
-		return -1;
-	}
-	name = elf_strptr(obj->elf, obj->symtab->sh.sh_link, sym->sym.st_name);
-	if (!name) {
-		free(sym);
-		err_msg(obj->path, "elf_load: symbol %zu has no valid name; %s", i, CORRUPT);
-		return -1;
-	}
-	if (i && keep && GELF_ST_TYPE(sym->sym.st_info) != STT_FILE && !keep->keep(name, keep->ctx)) {
-		free(sym);
+	if (i && keep && GELF_ST_TYPE(gs->st_info) != STT_FILE && !keep->keep(name, keep->ctx))
 		return 0;
-	}
+	sym = xcalloc(1, sizeof(*sym));
+	sym->obj = obj;
+	sym->sym = *gs;
+	grow_array((void **)&obj->syms, &obj->cap_syms, obj->nr_syms + 1, sizeof(*obj->syms));
 	sym->idx = obj->nr_syms;
 	obj->syms[obj->nr_syms++] = sym;
 	sym->bind = GELF_ST_BIND(sym->sym.st_info);
@@ -229,6 +220,25 @@ static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_d
 	return 0;
 }
 
+static int read_symbol(struct elf_obj *obj, Elf_Data *symdata, Elf_Data *shndx_data,
+		       size_t i, bool by_section, const struct elf_symbol_filter *keep)
+{
+	Elf32_Word xndx = 0;
+	const char *name;
+	GElf_Sym gs;
+
+	if (!gelf_getsymshndx(symdata, shndx_data, i, &gs, &xndx)) {
+		err_msg(obj->path, "elf_load: unreadable symbol %zu; %s", i, CORRUPT);
+		return -1;
+	}
+	name = elf_strptr(obj->elf, obj->symtab->sh.sh_link, gs.st_name);
+	if (!name) {
+		err_msg(obj->path, "elf_load: symbol %zu has no valid name; %s", i, CORRUPT);
+		return -1;
+	}
+	return add_read_symbol(obj, &gs, xndx, name, i, by_section, keep);
+}
+
 static int cmp_sym_value(const void *a, const void *b)
 {
 	const struct symbol *x = *(struct symbol * const *)a;
@@ -249,6 +259,108 @@ void elf_sort_section_symbols(struct section *sec)
 }
 
 /*
+ * A filtered load keeps a few hundred of a vmlinux's 45,000 symbols,
+ * yet through libelf's mapping every page of the table and its strings
+ * (2 MB) would stay resident until the target is freed: more than the
+ * diff itself needs. The table is read instead through a mapping of its
+ * own, each batch of entries converted by libelf, and the pages handed
+ * back after each batch (they stay in the page cache for the next).
+ */
+#define SYM_BATCH 1024
+
+struct sym_stream {
+	unsigned char *map;
+	size_t len;
+	const unsigned char *entries;
+	const char *strs;
+	size_t strs_size;
+	GElf_Sym batch[SYM_BATCH];
+};
+
+static int stream_open(struct elf_obj *obj, struct sym_stream *st)
+{
+	const GElf_Shdr *sym = &obj->symtab->sh, *str = &obj->strtab->sh;
+	uint64_t page = sysconf(_SC_PAGESIZE), start, end;
+
+	start = (sym->sh_offset < str->sh_offset ? sym->sh_offset : str->sh_offset) & ~(page - 1);
+	end = sym->sh_offset + sym->sh_size;
+	if (str->sh_offset + str->sh_size > end)
+		end = str->sh_offset + str->sh_size;
+	st->len = end - start;
+	st->map = mmap(NULL, st->len, PROT_READ, MAP_PRIVATE, obj->fd, start);
+	if (st->map == MAP_FAILED) {
+		err_msg(obj->path, "elf_load: cannot map the symbol table: %s; check free memory and the file",
+			strerror(errno));
+		return -1;
+	}
+	st->entries = st->map + (sym->sh_offset - start);
+	st->strs = (const char *)st->map + (str->sh_offset - start);
+	st->strs_size = str->sh_size;
+	return 0;
+}
+
+/* Entries [@first, @first + @n) into st->batch, through libelf's conversion. */
+static int stream_batch(struct elf_obj *obj, struct sym_stream *st, size_t first, size_t n)
+{
+	Elf_Data src = {
+		.d_buf = (void *)(st->entries + first * sizeof(Elf64_Sym)),
+		.d_type = ELF_T_SYM, .d_size = n * sizeof(Elf64_Sym), .d_version = EV_CURRENT,
+	};
+	Elf_Data dst = {
+		.d_buf = st->batch, .d_size = sizeof(st->batch), .d_version = EV_CURRENT,
+	};
+
+	if (!gelf_xlatetom(obj->elf, &dst, &src, ELFDATA2LSB)) {
+		err_msg(obj->path, "elf_load: unreadable symbols %zu to %zu (%s); %s",
+			first, first + n - 1, elf_errstr(), CORRUPT);
+		return -1;
+	}
+	return 0;
+}
+
+/* A name lies wholly inside the string table, as elf_strptr() checks. */
+static const char *stream_name(const struct sym_stream *st, size_t off)
+{
+	if (off >= st->strs_size || !memchr(st->strs + off, '\0', st->strs_size - off))
+		return NULL;
+	return st->strs + off;
+}
+
+static int read_symbols_streamed(struct elf_obj *obj, size_t nr,
+				 const struct elf_symbol_filter *keep)
+{
+	struct sym_stream *st = xcalloc(1, sizeof(*st));
+	size_t first, k, n;
+	int ret = -1;
+
+	if (stream_open(obj, st))
+		goto out_free;
+	for (first = 0; first < nr; first += n) {
+		n = nr - first < SYM_BATCH ? nr - first : SYM_BATCH;
+		if (stream_batch(obj, st, first, n))
+			goto out;
+		for (k = 0; k < n; k++) {
+			const char *name = stream_name(st, st->batch[k].st_name);
+
+			if (!name) {
+				err_msg(obj->path, "elf_load: symbol %zu has no valid name; %s",
+					first + k, CORRUPT);
+				goto out;
+			}
+			if (add_read_symbol(obj, &st->batch[k], 0, name, first + k, false, keep))
+				goto out;
+		}
+		madvise(st->map, st->len, MADV_DONTNEED);
+	}
+	ret = 0;
+out:
+	munmap(st->map, st->len);
+out_free:
+	free(st);
+	return ret;
+}
+
+/*
  * A symbols-only load (a vmlinux of some 40,000 symbols, looked up by
  * name) builds no per-section lists: sorting them was most of its time.
  */
@@ -256,7 +368,7 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags,
 			const struct elf_symbol_filter *keep)
 {
 	bool by_section = !(flags & ELF_LOAD_SYMBOLS_ONLY);
-	struct section *symtab = obj->symtab, *shndx = NULL;
+	struct section *symtab = obj->symtab, *shndx = NULL, *sec;
 	Elf_Data *symdata, *shndx_data = NULL;
 	size_t nr, i;
 
@@ -275,10 +387,9 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags,
 		return -1;
 	}
 	obj->strtab = obj->secs[symtab->sh.sh_link];
-	for (i = 1; i < obj->nr_secs; i++) {
-		if (obj->secs[i]->sh.sh_type == SHT_SYMTAB_SHNDX &&
-		    obj->secs[i]->sh.sh_link == symtab->idx)
-			shndx = obj->secs[i];
+	for_each_sec(obj, sec) {
+		if (sec->sh.sh_type == SHT_SYMTAB_SHNDX && sec->sh.sh_link == symtab->idx)
+			shndx = sec;
 	}
 	symdata = elf_getdata(elf_getscn(obj->elf, symtab->idx), NULL);
 	if (shndx)
@@ -293,19 +404,21 @@ static int read_symbols(struct elf_obj *obj, unsigned int flags,
 		err_msg(obj->path, "elf_load: empty symbol table; %s", CORRUPT);
 		return -1;
 	}
-	obj->syms = xcalloc(nr, sizeof(*obj->syms));
-	obj->cap_syms = nr;
 	hash_init(&obj->sym_by_name, keep ? nr / 8 : nr);
-	for (i = 0; i < nr; i++) {
-		if (read_symbol(obj, symdata, shndx_data, i, by_section, keep))
+	/* Extended section indexes (over 65,280 sections) only through libelf's own reading. */
+	if (keep && !shndx) {
+		if (read_symbols_streamed(obj, nr, keep))
 			return -1;
+	} else {
+		obj->syms = xcalloc(nr, sizeof(*obj->syms));
+		obj->cap_syms = nr;
+		for (i = 0; i < nr; i++) {
+			if (read_symbol(obj, symdata, shndx_data, i, by_section, keep))
+				return -1;
+		}
 	}
-	if (keep) {
-		obj->syms = xrealloc(obj->syms, obj->nr_syms * sizeof(*obj->syms));
-		obj->cap_syms = obj->nr_syms;
-	}
-	for (i = 1; i < obj->nr_secs; i++)
-		elf_sort_section_symbols(obj->secs[i]);
+	for_each_sec(obj, sec)
+		elf_sort_section_symbols(sec);
 	return 0;
 }
 
@@ -436,11 +549,9 @@ static int read_group(struct elf_obj *obj, struct section *grp)
 
 static int read_links(struct elf_obj *obj)
 {
-	size_t i;
+	struct section *sec;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (sec->sh.sh_type == SHT_REL) {
 			err_msg(obj->path, "elf_load: section %s uses REL relocations; x86_64 objects use RELA, %s",
 				sec->name, CORRUPT);
@@ -592,20 +703,15 @@ struct symbol *elf_next_symbol_named(const struct symbol *sym)
 	return NULL;
 }
 
+static uint64_t sym_value_key(const void *syms, size_t i)
+{
+	return ((struct symbol *const *)syms)[i]->sym.st_value;
+}
+
 /* Index of the first symbol of @sec whose value is > @offset. */
 static size_t upper_bound(const struct section *sec, uint64_t offset)
 {
-	size_t lo = 0, hi = sec->nr_syms;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (sec->syms[mid]->sym.st_value <= offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_bound(sec->syms, sec->nr_syms, sym_value_key, offset, true);
 }
 
 /* The FUNC or OBJECT symbol starting at @offset (the largest), else any. */
@@ -660,20 +766,15 @@ void elf_sort_relocs(struct section *rela)
 		qsort(rela->relocs, rela->nr_relocs, sizeof(*rela->relocs), cmp_reloc);
 }
 
+static uint64_t reloc_offset_key(const void *relocs, size_t i)
+{
+	return ((const struct reloc *)relocs)[i].offset;
+}
+
 /* Index of the first relocation at or after @offset. */
 size_t elf_reloc_lower_bound(const struct section *rela, uint64_t offset)
 {
-	size_t lo = 0, hi = rela->nr_relocs;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (rela->relocs[mid].offset < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_bound(rela->relocs, rela->nr_relocs, reloc_offset_key, offset, false);
 }
 
 struct reloc *elf_reloc_at(const struct section *rela, uint64_t offset)
@@ -681,4 +782,29 @@ struct reloc *elf_reloc_at(const struct section *rela, uint64_t offset)
 	size_t i = elf_reloc_lower_bound(rela, offset);
 
 	return i < rela->nr_relocs && rela->relocs[i].offset == offset ? &rela->relocs[i] : NULL;
+}
+
+/* Relocations of bytes [start, end) of @sec (its rela section is sorted by offset). */
+void elf_range_relocs(const struct section *sec, uint64_t start, uint64_t end,
+		      struct reloc **first, size_t *nr)
+{
+	struct section *rela = sec ? sec->rela : NULL;
+	size_t lo, i;
+
+	*first = NULL;
+	*nr = 0;
+	if (!rela)
+		return;
+	lo = elf_reloc_lower_bound(rela, start);
+	for (i = lo; i < rela->nr_relocs && rela->relocs[i].offset < end; i++)
+		;
+	*first = rela->relocs + lo;
+	*nr = i - lo;
+}
+
+/* The relocations of @sym's bytes. */
+void elf_symbol_relocs(const struct symbol *sym, struct reloc **first, size_t *nr)
+{
+	elf_range_relocs(sym->sec, sym->sym.st_value, sym->sym.st_value + sym->sym.st_size,
+			 first, nr);
 }

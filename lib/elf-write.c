@@ -16,24 +16,8 @@
 
 #include "elf-model.h"
 #include "out-file.h"
+#include "strtab.h"
 #include "util.h"
-
-struct strtab {
-	char *buf;
-	size_t len, cap;
-};
-
-static uint32_t strtab_add(struct strtab *t, const char *s)
-{
-	size_t n = strlen(s) + 1, off = t->len;
-
-	if (!*s && t->len)
-		return 0;
-	grow_array((void **)&t->buf, &t->cap, t->len + n, 1);
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	return off;
-}
 
 static void set_data(struct section *sec, void *buf, size_t size)
 {
@@ -61,11 +45,10 @@ static void ensure_tables(struct elf_obj *obj)
 /* Section indices in file order; extended indices are a symtab_shndx away. */
 static size_t number_sections(struct elf_obj *obj, bool *xindex)
 {
-	size_t i, n = 1;
+	size_t n = 1;
+	struct section *sec;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (sec_is_rela(sec) && sec->base && sec->base->removed)
 			sec->removed = true;
 		sec->out_idx = sec->sh.sh_type == SHT_SYMTAB_SHNDX || sec->removed ? 0 : n++;
@@ -116,8 +99,11 @@ static int build_symtab(struct elf_obj *obj, struct section *shndx_sec)
 	struct symbol **order = order_symbols(obj, &nr, &first_global);
 	Elf64_Sym *out = xcalloc(nr, sizeof(*out));
 	uint32_t *xndx = shndx_sec ? xcalloc(nr, sizeof(*xndx)) : NULL;
-	struct strtab names = { 0 };
+	struct strtab names;
+	size_t len;
+	char *buf;
 
+	strtab_init(&names, false);
 	strtab_add(&names, "");
 	for (i = 1; i < nr; i++) {
 		struct symbol *sym = order[i];
@@ -136,7 +122,7 @@ static int build_symtab(struct elf_obj *obj, struct section *shndx_sec)
 				free(order);
 				free(out);
 				free(xndx);
-				free(names.buf);
+				strtab_free(&names);
 				return -1;
 			}
 			o->st_shndx = sym->sec->out_idx;
@@ -150,7 +136,8 @@ static int build_symtab(struct elf_obj *obj, struct section *shndx_sec)
 	set_data(obj->symtab, out, nr * sizeof(*out));
 	obj->symtab->sh.sh_info = first_global;
 	obj->symtab->sh.sh_entsize = sizeof(Elf64_Sym);
-	set_data(obj->strtab, names.buf, names.len);
+	buf = strtab_take(&names, &len);
+	set_data(obj->strtab, buf, len);
 	if (shndx_sec)
 		set_data(shndx_sec, xndx, nr * sizeof(*xndx));
 	return 0;
@@ -214,19 +201,23 @@ static void build_group(struct elf_obj *obj, struct section *grp)
 
 static void build_shstrtab(struct elf_obj *obj)
 {
-	struct strtab names = { 0 };
-	size_t i;
+	struct strtab names;
+	struct section *sec;
+	size_t len;
+	char *buf;
 
+	strtab_init(&names, false);
 	strtab_add(&names, "");
-	for (i = 1; i < obj->nr_secs; i++)
-		obj->secs[i]->sh.sh_name = strtab_add(&names, obj->secs[i]->name);
-	set_data(obj->shstrtab, names.buf, names.len);
+	for_each_sec(obj, sec)
+		sec->sh.sh_name = strtab_add(&names, sec->name);
+	buf = strtab_take(&names, &len);
+	set_data(obj->shstrtab, buf, len);
 }
 
 static int regenerate(struct elf_obj *obj, bool xindex, size_t next_idx)
 {
 	struct section *shndx_sec = NULL;
-	size_t i;
+	struct section *sec;
 
 	if (xindex) {
 		shndx_sec = elf_add_section(obj, ".symtab_shndx", SHT_SYMTAB_SHNDX, 0,
@@ -236,9 +227,7 @@ static int regenerate(struct elf_obj *obj, bool xindex, size_t next_idx)
 	}
 	if (build_symtab(obj, shndx_sec))
 		return -1;
-	for (i = 1; i < obj->nr_secs; i++) {
-		struct section *sec = obj->secs[i];
-
+	for_each_sec(obj, sec) {
 		if (sec->removed)
 			continue;
 		if (sec->sh.sh_type == SHT_RELA && build_rela(obj, sec))
@@ -282,7 +271,7 @@ static int emit(struct elf_obj *obj, int fd, const char *path)
 {
 	Elf *elf = elf_begin(fd, ELF_C_WRITE, NULL);
 	GElf_Ehdr eh;
-	size_t i;
+	struct section *sec;
 	int ret = -1;
 
 	if (!elf || !gelf_newehdr(elf, ELFCLASS64) || !gelf_getehdr(elf, &eh))
@@ -296,8 +285,8 @@ static int emit(struct elf_obj *obj, int fd, const char *path)
 			obj->shstrtab->out_idx : SHN_XINDEX;
 	if (!gelf_update_ehdr(elf, &eh))
 		goto out_err;
-	for (i = 1; i < obj->nr_secs; i++) {
-		if (obj->secs[i]->out_idx && add_scn(obj, elf, obj->secs[i]))
+	for_each_sec(obj, sec) {
+		if (sec->out_idx && add_scn(obj, elf, sec))
 			goto out;
 	}
 	if (eh.e_shstrndx == SHN_XINDEX) {
@@ -322,20 +311,20 @@ out:
 	return ret;
 }
 
+static int emit_file(struct out_file *f, void *obj)
+{
+	return emit(obj, f->fd, f->path);
+}
+
 int elf_write(struct elf_obj *obj, const char *path)
 {
-	struct out_file f;
 	bool xindex;
 	size_t next_idx;
 
 	elf_version(EV_CURRENT);
 	ensure_tables(obj);
 	next_idx = number_sections(obj, &xindex);
-	if (regenerate(obj, xindex, next_idx) || out_open(&f, path))
+	if (regenerate(obj, xindex, next_idx))
 		return -1;
-	if (emit(obj, f.fd, path)) {
-		out_abort(&f);
-		return -1;
-	}
-	return out_commit(&f);
+	return out_write_file(path, emit_file, obj);
 }

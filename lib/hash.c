@@ -24,21 +24,30 @@ void hash_free(struct hash *h)
 	h->count = 0;
 }
 
-/* Doubling keeps chains short when a table outgrows its first guess. */
+/*
+ * Doubling keeps chains short when a table outgrows its first guess.
+ * Each chain is moved in order: equal keys stay in insertion order
+ * (a module's sympos counts its symbols in table order).
+ */
 static void hash_grow(struct hash *h)
 {
 	size_t n = (h->mask + 1) * 2, i;
 	struct hash_node **b = xcalloc(n, sizeof(*b));
+	struct hash_node ***tail = xcalloc(n, sizeof(*tail));
 
+	for (i = 0; i < n; i++)
+		tail[i] = &b[i];
 	for (i = 0; i <= h->mask; i++) {
 		struct hash_node *node = h->buckets[i], *next;
 
 		for (; node; node = next) {
 			next = node->next;
-			node->next = b[node->key & (n - 1)];
-			b[node->key & (n - 1)] = node;
+			node->next = NULL;
+			*tail[node->key & (n - 1)] = node;
+			tail[node->key & (n - 1)] = &node->next;
 		}
 	}
+	free(tail);
 	free(h->buckets);
 	h->buckets = b;
 	h->mask = n - 1;

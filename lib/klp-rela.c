@@ -23,7 +23,7 @@ static size_t klp_reloc_size(uint32_t type)
 	}
 }
 
-int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX])
+int klp_parse_symbol(const char *klpname, struct klp_sym_name *ks)
 {
 	const char *p = klpname + strlen(KLP_SYM_PREFIX), *dot, *comma;
 
@@ -34,8 +34,11 @@ int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX])
 	if (!dot || dot == p || (size_t)(dot - p) >= KLP_NAME_MAX || !comma || comma < dot + 2 ||
 	    !comma[1] || strspn(comma + 1, "0123456789") != strlen(comma + 1))
 		return -1;
-	memcpy(obj, p, dot - p);
-	obj[dot - p] = '\0';
+	memcpy(ks->obj, p, dot - p);
+	ks->obj[dot - p] = '\0';
+	ks->name = dot + 1;
+	ks->name_len = comma - ks->name;
+	ks->pos = strtoull(comma + 1, NULL, 10);
 	return 0;
 }
 
@@ -71,11 +74,11 @@ static struct section *klp_rela_section(struct elf_obj *obj, const char *symobj,
 int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
 		  uint32_t type, const char *klpname, int64_t addend)
 {
-	char symobj[KLP_NAME_MAX];
+	struct klp_sym_name ks;
 	size_t size = klp_reloc_size(type);
 	unsigned char *bytes;
 
-	if (klp_parse_symbol(klpname, symobj)) {
+	if (klp_parse_symbol(klpname, &ks)) {
 		err_msg(obj->path, "%s: not a livepatch symbol name (.klp.sym.OBJ.NAME,POS); the object was not made by create-diff-object",
 			klpname);
 		return -1;
@@ -93,7 +96,7 @@ int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
 	}
 	bytes = elf_sec_writable(target);
 	memset(bytes + offset, 0, size);
-	elf_add_reloc(klp_rela_section(obj, symobj, target), offset, type,
+	elf_add_reloc(klp_rela_section(obj, ks.obj, target), offset, type,
 		      klp_symbol(obj, klpname), addend);
 	return 0;
 }

@@ -18,8 +18,16 @@
 #define KLP_RELA_PREFIX	".klp.rela."
 #define KLP_NAME_MAX	56	/* MODULE_NAME_LEN: the kernel's parser allows 55 */
 
-/* Splits ".klp.sym.<obj>.<name>,<pos>": returns 0 and fills @obj, or -1. */
-int klp_parse_symbol(const char *klpname, char obj[KLP_NAME_MAX]);
+/* The parts of a livepatch symbol's name ".klp.sym.<obj>.<name>,<pos>". */
+struct klp_sym_name {
+	char obj[KLP_NAME_MAX];
+	const char *name;	/* in the parsed string: @name_len bytes, then ",<pos>" */
+	size_t name_len;
+	unsigned long long pos;
+};
+
+/* Splits @klpname into @ks: 0, or -1 when it is not such a name. */
+int klp_parse_symbol(const char *klpname, struct klp_sym_name *ks);
 
 /*
  * Adds a livepatch relocation at @target+@offset against @klpname,

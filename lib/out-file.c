@@ -218,3 +218,35 @@ int out_commit(struct out_file *f)
 	}
 	return 0;
 }
+
+int out_write_file(const char *path, int (*fill)(struct out_file *f, void *ctx), void *ctx)
+{
+	struct out_file f;
+
+	if (out_open(&f, path))
+		return -1;
+	if (fill(&f, ctx)) {
+		out_abort(&f);
+		return -1;
+	}
+	return out_commit(&f);
+}
+
+struct out_bytes {
+	const void *buf;
+	size_t len;
+};
+
+static int fill_bytes(struct out_file *f, void *ctx)
+{
+	const struct out_bytes *b = ctx;
+
+	return out_write(f, b->buf, b->len);
+}
+
+int out_write_buf(const char *path, const void *buf, size_t len)
+{
+	struct out_bytes b = { buf, len };
+
+	return out_write_file(path, fill_bytes, &b);
+}

@@ -37,4 +37,14 @@ int out_commit(struct out_file *f);
 /* Closes and removes the temporary, if any. */
 void out_abort(struct out_file *f);
 
+/*
+ * Writes @path whole or not at all: @fill writes the temporary (through
+ * out_write() or f->fd) and returns 0, or gives an error and -1, and the
+ * temporary is then renamed into place or removed. 0, or -1.
+ */
+int out_write_file(const char *path, int (*fill)(struct out_file *f, void *ctx), void *ctx);
+
+/* out_write_file() of the @len bytes of @buf. */
+int out_write_buf(const char *path, const void *buf, size_t len);
+
 #endif

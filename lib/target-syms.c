@@ -21,6 +21,7 @@ static void index_files(struct target_syms *t)
 		/* Globals follow all files' locals: they belong to no file block. */
 		t->file_of[i] = s->bind == STB_LOCAL ? file : NULL;
 	}
+	t->by_place = !file;
 }
 
 static struct target_syms *target_new(struct elf_obj *obj, bool owned)
@@ -105,6 +106,7 @@ static struct target_syms *map_load(const char *path, FILE *f)
 	t = target_new(obj, true);
 	t->by_address = true;
 	t->from_map = true;
+	t->by_place = true;
 	return t;
 }
 
@@ -130,16 +132,21 @@ struct target_syms *target_load(const char *path)
 	return target_load_some(path, NULL);
 }
 
-/*
- * Only the symbols of names @keep accepts, and every STT_FILE: of a
- * vmlinux's 45,000 symbols a diff asks about the few hundred its objects
- * name, and the whole table was most of its memory. Sympos counts stay
- * right, as every symbol of a kept name is kept, in order.
- */
 struct target_syms *target_load_some(const char *path, const struct elf_symbol_filter *keep)
 {
-	struct elf_obj *obj;
+	struct target_syms *t = target_open(path, keep);
+
+	if (t && target_read(t)) {
+		target_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct target_syms *target_open(const char *path, const struct elf_symbol_filter *keep)
+{
 	struct target_syms *t;
+	struct elf_obj *obj;
 	FILE *map;
 
 	if (!is_elf(path, &map)) {
@@ -147,16 +154,47 @@ struct target_syms *target_load_some(const char *path, const struct elf_symbol_f
 		fclose(map);
 		return t;
 	}
-	obj = elf_load_symbols(path, ELF_LOAD_SYMBOLS_ONLY, keep);
-
+	obj = elf_load(path, ELF_LOAD_HEADERS_ONLY);
 	if (!obj)
 		return NULL;
-	if (obj->nr_syms <= 1) {
+	if (!obj->symtab || obj->symtab->sh.sh_size < 2 * sizeof(Elf64_Sym)) {
 		err_msg(path, "target_load: no symbol table; pass an unstripped vmlinux or module");
 		elf_free(obj);
 		return NULL;
 	}
-	return target_new(obj, true);
+	elf_free(obj);
+	t = xcalloc(1, sizeof(*t));
+	t->path = xstrdup(path);
+	if (keep)
+		t->keep = *keep;
+	return t;
+}
+
+/*
+ * Only the symbols of names @keep accepts, and the STT_FILE ones: of a
+ * vmlinux's 45,000 symbols a diff asks about the few hundred its objects
+ * name, and the whole table was most of its memory. Sympos counts stay
+ * right, as every symbol of a kept name is kept, in order.
+ */
+int target_read(struct target_syms *t)
+{
+	struct elf_obj *obj;
+
+	if (t->elf)
+		return 0;
+	obj = elf_load_symbols(t->path, ELF_LOAD_SYMBOLS_ONLY, t->keep.keep ? &t->keep : NULL);
+	if (!obj)
+		return -1;
+	if (obj->nr_syms <= 1) {
+		err_msg(t->path, "target_load: no symbol table; pass an unstripped vmlinux or module");
+		elf_free(obj);
+		return -1;
+	}
+	t->elf = obj;
+	t->owned = true;
+	t->by_address = obj->ehdr.e_type != ET_REL;
+	index_files(t);
+	return 0;
 }
 
 struct target_syms *target_from_obj(struct elf_obj *obj)
@@ -171,6 +209,7 @@ void target_free(struct target_syms *t)
 	if (t->owned)
 		elf_free(t->elf);
 	free(t->file_of);
+	free(t->path);
 	free(t);
 }
 
@@ -232,29 +271,45 @@ static int cmp_kallsyms(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : (x->idx > y->idx);
 }
 
+/* A module's kallsyms order is its symbol table's. */
+static int cmp_symtab(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol * const *)a;
+	const struct symbol *y = *(struct symbol * const *)b;
+
+	return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+static void sort_kallsyms(const struct target_syms *t, struct candidates *c)
+{
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), t->by_address ? cmp_kallsyms : cmp_symtab);
+}
+
 /*
- * Whether @m is in the file block of @s. A System.map names no files,
- * but the linker keeps an object's sections together: @m lies within
- * @span (the size of the object being diffed) of @s.
+ * Whether @m is in the file block of @s. A System.map or a stripped
+ * module names no files, but the linker keeps an object's sections
+ * together, in link order: @m lies in the section of @s, within @span
+ * (the size of the object being diffed) of it.
  */
 static bool in_block(const struct target_syms *t, const struct symbol *m,
 		     const struct symbol *s, uint64_t span)
 {
 	uint64_t a = m->sym.st_value, b = s->sym.st_value;
 
-	if (t->from_map)
-		return (a > b ? a - b : b - a) <= span;
+	if (t->by_place)
+		return m->sec == s->sec && (a > b ? a - b : b - a) <= span;
 	return t->file_of[m->idx] == t->file_of[s->idx];
 }
 
 static uint64_t alloc_size(const struct elf_obj *obj)
 {
 	uint64_t size = 0;
-	size_t i;
+	const struct section *sec;
 
-	for (i = 1; i < obj->nr_secs; i++) {
-		if (sec_is_alloc(obj->secs[i]))
-			size += obj->secs[i]->sh.sh_size;
+	for_each_sec(obj, sec) {
+		if (sec_is_alloc(sec))
+			size += sec->sh.sh_size;
 	}
 	return size;
 }
@@ -288,7 +343,8 @@ static uint64_t distance(const struct symbol *a, const struct symbol *b)
 
 struct block_score {
 	size_t held;	/* symbols of @from in the block */
-	uint64_t near;	/* System.map: distance to the nearest other one */
+	bool same_size;	/* as long as the symbol of @from (a System.map has no sizes) */
+	uint64_t near;	/* by place: distance to the nearest other one */
 };
 
 /*
@@ -300,27 +356,29 @@ static struct block_score block_score(const struct target_syms *t, const struct 
 				      const struct symbol *me, const struct symbol *s)
 {
 	struct block_score b = { .held = 1, .near = UINT64_MAX };
-	uint64_t span = t->from_map ? alloc_size(from) : 0;
-	size_t i;
+	uint64_t span = t->by_place ? alloc_size(from) : 0;
+	struct symbol *f;
 
-	for (i = 1; i < from->nr_syms; i++) {
-		struct symbol *f = from->syms[i], *m;
+	b.same_size = s->sym.st_size && s->sym.st_size == me->sym.st_size;
+
+	for_each_sym(from, f) {
+		struct symbol *m;
 		bool held = false;
 
 		if (f->type != STT_FUNC && f->type != STT_OBJECT)
 			continue;
 		/* By address, @from's globals place its block best: their names are unique. */
-		if (t->from_map ? !f->sec : f->bind != STB_LOCAL)
+		if (t->by_place ? !f->sec : f->bind != STB_LOCAL)
 			continue;
-		if (t->from_map && f == me)
+		if (t->by_place && f == me)
 			continue;
 		for (m = elf_find_symbol(t->elf, f->name); m; m = elf_next_symbol_named(m)) {
 			if (!in_block(t, m, s, span))
 				continue;
-			if (t->from_map && !in_order(f, me, m, s))
+			if (t->by_place && !in_order(f, me, m, s))
 				continue;
 			held = true;
-			if (t->from_map && distance(m, s) < b.near)
+			if (t->by_place && distance(m, s) < b.near)
 				b.near = distance(m, s);
 		}
 		b.held += held;
@@ -328,11 +386,16 @@ static struct block_score block_score(const struct target_syms *t, const struct 
 	return b;
 }
 
-/* Small objects' blocks overlap in a System.map: then the nearest wins. */
+/*
+ * Small objects' blocks overlap in a System.map: then the one of the
+ * same size, then the nearest wins.
+ */
 static int cmp_score(struct block_score a, struct block_score b)
 {
 	if (a.held != b.held)
 		return a.held > b.held ? 1 : -1;
+	if (a.same_size != b.same_size)
+		return a.same_size ? 1 : -1;
 	if (a.near != b.near)
 		return a.near < b.near ? 1 : -1;
 	return 0;
@@ -398,9 +461,10 @@ static void report_candidates(const struct target_syms *t, const struct symbol *
 	err_msg(t->elf->path, "%s: cannot tell which of %zu symbols of this name is the one in %s; pass the --symbols of the kernel these objects were built for",
 		sym->name, c->n, sym->obj->path);
 	for (i = 0; i < c->n; i++) {
-		fprintf(stderr, "  position %zu: %s at 0x%llx, file %s\n", i + 1,
+		fprintf(stderr, "  position %zu: %s at 0x%llx, size %llu, file %s\n", i + 1,
 			c->v[i]->bind == STB_LOCAL ? "local" : "global",
 			(unsigned long long)c->v[i]->sym.st_value,
+			(unsigned long long)c->v[i]->sym.st_size,
 			t->file_of[c->v[i]->idx] ? t->file_of[c->v[i]->idx] : "unknown");
 	}
 }
@@ -421,6 +485,7 @@ int target_sympos(const struct target_syms *t, const struct elf_obj *from,
 	}
 	me = pick(t, from, sym, &c);
 	if (!me) {
+		sort_kallsyms(t, &c);
 		report_candidates(t, sym, &c);
 		goto out;
 	}
@@ -429,8 +494,7 @@ int target_sympos(const struct target_syms *t, const struct elf_obj *from,
 		ret = 0;
 		goto out;
 	}
-	if (t->by_address)
-		qsort(c.v, c.n, sizeof(*c.v), cmp_kallsyms);
+	sort_kallsyms(t, &c);
 	for (i = 0; i < c.n; i++) {
 		if (c.v[i] == me)
 			*pos = i + 1;
@@ -447,8 +511,7 @@ size_t target_candidates(const struct target_syms *t, const char *name,
 	struct candidates c = { 0 };
 
 	collect(t, name, &c);
-	if (t->by_address && c.n > 1)
-		qsort(c.v, c.n, sizeof(*c.v), cmp_kallsyms);
+	sort_kallsyms(t, &c);
 	*out = c.v;
 	return c.n;
 }

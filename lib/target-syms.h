@@ -16,10 +16,18 @@
 #include "elf-model.h"
 
 struct target_syms {
-	struct elf_obj *elf;
+	struct elf_obj *elf;	/* NULL until target_read() */
+	char *path;
+	struct elf_symbol_filter keep;	/* what target_read() keeps of an ELF */
 	bool owned;		/* loaded here, freed by target_free() */
 	bool by_address;	/* vmlinux: kallsyms is sorted by address */
 	bool from_map;		/* read from a System.map: no file symbols */
+	/*
+	 * A System.map, or an ELF without STT_FILE symbols (Debian strips
+	 * them from its modules): a local's object is told by where it
+	 * lies, next to the other symbols of that object.
+	 */
+	bool by_place;
 	const char **file_of;	/* per symbol index: its STT_FILE name */
 };
 
@@ -27,6 +35,14 @@ struct target_syms {
 struct target_syms *target_load(const char *path);
 /* The same, keeping of an ELF only the symbols @keep accepts (and STT_FILE ones). */
 struct target_syms *target_load_some(const char *path, const struct elf_symbol_filter *keep);
+/*
+ * The same in two steps: target_open() checks the file (an ELF's headers
+ * and that it has a symbol table; a System.map is read whole),
+ * target_read() reads an ELF's symbols, once. Between the two, @keep's
+ * context must stay valid. A diff that finds no change never reads them.
+ */
+struct target_syms *target_open(const char *path, const struct elf_symbol_filter *keep);
+int target_read(struct target_syms *t);
 struct target_syms *target_from_obj(struct elf_obj *obj);
 void target_free(struct target_syms *t);
 

@@ -115,6 +115,17 @@ void grow_array(void **arr, size_t *cap, size_t need, size_t size)
 	*cap = n;
 }
 
+void *array_add(void **arr, size_t *nr, size_t size)
+{
+	char *elem;
+
+	*arr = xrealloc(*arr, (*nr + 1) * size);
+	elem = (char *)*arr + *nr * size;
+	memset(elem, 0, size);
+	(*nr)++;
+	return elem;
+}
+
 bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

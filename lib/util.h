@@ -26,7 +26,38 @@ void debug_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grows *arr (of *cap elements of @size) to hold at least @need. */
 void grow_array(void **arr, size_t *cap, size_t need, size_t size);
 
+/* Adds a zeroed element of @size to the end of *arr, of *nr elements: returns it. */
+void *array_add(void **arr, size_t *nr, size_t size);
+
+/* A new, zeroed last element of array @arr counted by @nr (both lvalues). */
+#define array_push(arr, nr)						\
+	((__typeof__(*(arr)) *)array_add((void **)&(arr), &(nr), sizeof(*(arr))))
+
 bool str_starts(const char *s, const char *prefix);
+
+/*
+ * The binary search of every sorted array of the ELF model (a section's
+ * symbols by value, relocations by offset, reference offsets): the first
+ * index of [0, @n) whose key(@arr, i) is not below @v, or with @upper the
+ * first above it. Inline, so that each caller's key function is too.
+ */
+static inline size_t sorted_bound(const void *arr, size_t n,
+				  uint64_t (*key)(const void *arr, size_t i),
+				  uint64_t v, bool upper)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k = key(arr, mid);
+
+		if (k < v || (upper && k == v))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /*
  * Checked arithmetic for every offset, addend and value read from an

@@ -3,6 +3,9 @@
 # Installs the Debian 12 packages the build and the tests need, only those missing.
 # clang-14 builds the fuzz harnesses; libclang-rt-14-dev has its libFuzzer runtime.
 # patchutils (lsdiff, filterdiff) reads the patches for klp-build; zzuf mutates them in tests/patch-fuzz.sh.
+# dosfstools makes the FAT12 image a --distro VM test mounts (test-fixtures/distro-kpatches/d3-*).
+# universal-ctags finds the functions of a header for klp-build --distro's header patches.
+# ccache and distcc (with iproute2's ip netns for two local distccd servers): tests/klp-build-cc.sh.
 set -euo pipefail
 
 packages=(
@@ -11,8 +14,12 @@ packages=(
 	binutils gcc make patch xz-utils bc bison flex cpio kmod libssl-dev dwarves
 	linux-source-6.1 qemu-system-x86 busybox-static shellcheck procps diffutils
 	clang-14 libclang-rt-14-dev valgrind strace mmdebstrap e2fsprogs qemu-utils
-	patchutils zzuf
+	patchutils zzuf dosfstools universal-ctags ccache distcc iproute2 bubblewrap uidmap
 )
+# mmdebstrap, bubblewrap (bwrap) and uidmap (newuidmap, for mmdebstrap's
+# unshare mode as a user who is not root): the build roots of --distro
+# for Debian 13 (trixie), whose packages come through apt lists private
+# to klp-build, never through this machine's sources.
 
 # klp-build --distro --release 6.12.*+deb12-amd64 fetches Debian 12's 6.12
 # kernel packages from bookworm-backports (never trixie: its libraries

@@ -79,6 +79,9 @@ run_tests() {
 	# The manifest, reproducible output and --test, as a CI job uses them.
 	"$repo/tests/klp-build-ci-output.sh" "$build"
 	"$repo/tests/kpatch-suite.sh" "$build"
+	# ccache and distcc (two distccd servers in network namespaces).
+	KLP_CC_TESTS="usage ccache distcc" "$repo/tests/klp-build-cc.sh" "$build" ||
+		t_fail testbed/klp-build-cc "tests/klp-build-cc.sh failed (above)"
 	# kernel/series: the module reload bug on both kernels, the selftests.
 	if build_series_kernel "$build"; then
 		"$repo/tests/klp-reload.sh" "$build"

@@ -20,8 +20,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KLP_CACHE_DIR:-$top/.cache}/deploy
 # Bump when the recipe below changes.
 recipe=1
-mirror=http://deb.debian.org/debian
-security=http://deb.debian.org/debian-security
+# The suite's sources and mmdebstrap's options, shared with klp-build's
+# build roots.
+# shellcheck source=kmod-builder/klp-build-root.sh
+. "$top/kmod-builder/klp-build-root.sh"
 
 say() {
 	printf 'deploy-root: %s\n' "$*" >&2
@@ -58,7 +60,6 @@ dpkg_opts() {
 		sound net fs/btrfs fs/xfs fs/ocfs2 fs/nls fs/smb fs/nfs fs/ceph fs/f2fs; do
 		printf -- '--dpkgopt=path-exclude=/lib/modules/*/kernel/%s/*\n' "$d"
 	done
-	printf -- '--dpkgopt=path-exclude=/usr/share/%s/*\n' doc man locale info
 }
 
 build() {
@@ -70,7 +71,7 @@ build() {
 	mapfile -t opts < <(dpkg_opts)
 	unit >"$tmp/klp-vmtest.service"
 	# shellcheck disable=SC2016 # the hooks expand $1 (the root) in mmdebstrap
-	mmdebstrap --variant=minbase --mode=root "${opts[@]}" \
+	droot_mmdebstrap root bookworm "$root" "${opts[@]}" \
 		--include="systemd,systemd-sysv,udev,kmod,jq,initramfs-tools,linux-image-$release" \
 		--essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" && printf "MODULES=list\nCOMPRESS=gzip\n" >"$1/etc/initramfs-tools/conf.d/klp-vm"' \
 		--essential-hook='printf "virtio_pci\nvirtio_blk\next4\n" >>"$1/etc/initramfs-tools/modules"' \
@@ -79,10 +80,7 @@ build() {
 		--customize-hook='ln -sf /dev/null "$1/etc/systemd/system/serial-getty@ttyS0.service"' \
 		--customize-hook='ln -sf /dev/null "$1/etc/systemd/system/getty@tty1.service"' \
 		--customize-hook='printf "/dev/vda / ext4 rw,errors=remount-ro 0 1\n" >"$1/etc/fstab"' \
-		--customize-hook='echo klp-vm >"$1/etc/hostname"' \
-		bookworm "$root" \
-		"deb $mirror bookworm main" "deb $mirror bookworm-updates main" \
-		"deb $security bookworm-security main" >&2 ||
+		--customize-hook='echo klp-vm >"$1/etc/hostname"' >&2 ||
 		die "mmdebstrap failed (above); check the network and that linux-image-$release is still in the archive"
 	cp "$root/boot/vmlinuz-$release" "$tmp/vmlinuz"
 	cp "$root/boot/initrd.img-$release" "$tmp/initrd.img"

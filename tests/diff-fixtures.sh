@@ -114,10 +114,12 @@ show() {
 	fi
 }
 
-# compile_one SRC_DIR SRC_NAME OUT_O: compile SRC_DIR/SRC_NAME from inside
-# SRC_DIR, so that the FILE symbol and __FILE__ are just SRC_NAME.
+# compile_one SRC_DIR SRC_NAME OUT_O [FLAG...]: compile SRC_DIR/SRC_NAME
+# from inside SRC_DIR, so that the FILE symbol and __FILE__ are just SRC_NAME.
 compile_one() {
-	cd "$1" && "$cc" "${cflags[@]}" -I"$inc_dir" -c "$2" -o "$3" \
+	local dir=$1 src=$2 out=$3
+	shift 3
+	cd "$dir" && "$cc" "${cflags[@]}" "$@" -I"$inc_dir" -c "$src" -o "$out" \
 		>> "$work/compile.log" 2>&1
 }
 
@@ -125,19 +127,22 @@ compile_one() {
 # symbols/ directory, symbols.o. Both sides are compiled as fixture.c, as
 # the orig and patched objects of a kernel file share one source name.
 compile_case() {
-	local cdir=$1 v f objs=()
+	local cdir=$1 v f objs=() module=()
 
 	mkdir -p "$work/orig" "$work/patched"
 	for v in orig patched; do
 		cp "$cdir/$v.c" "$work/$v/fixture.c" 2>> "$work/compile.log" || return 1
 		compile_one "$work/$v" fixture.c "$work/$v.o" || return 1
 	done
+	# Built as Debian builds a stock module: one .text per object.
+	[ ! -f "$cdir/stock-module" ] || module=(-fno-function-sections -fno-data-sections)
 	if [ -d "$cdir/symbols" ]; then
 		mkdir -p "$work/symbols"
 		for f in "$cdir"/symbols/*.c; do
 			[ -e "$f" ] || continue
 			f=${f##*/}
-			compile_one "$cdir/symbols" "$f" "$work/symbols/${f%.c}.o" || return 1
+			compile_one "$cdir/symbols" "$f" "$work/symbols/${f%.c}.o" \
+				${module[@]+"${module[@]}"} || return 1
 			objs+=("$work/symbols/${f%.c}.o")
 		done
 		if [ ${#objs[@]} -eq 0 ]; then
@@ -145,6 +150,10 @@ compile_case() {
 			return 1
 		fi
 		ld -r -o "$work/symbols.o" "${objs[@]}" >> "$work/compile.log" 2>&1 || return 1
+		# As Debian installs its modules: no STT_FILE symbols left.
+		if [ -f "$cdir/stock-module" ]; then
+			strip --strip-debug "$work/symbols.o" >> "$work/compile.log" 2>&1 || return 1
+		fi
 	fi
 	if [ -f "$cdir/system-map" ]; then
 		# What a distribution ships of vmlinux: nm -n of the linked image.

@@ -25,12 +25,15 @@ patch=$top/test-fixtures/distro-kpatches/d1-module-binfmt-misc/1.patch
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# The release the suite built for: the one cache directory with a
-# prepared source.
+# The release the suite built for: the -amd64 cache directory whose
+# source is prepared from the installed linux-source-6.1's version
+# (check-distro also prepares other releases and flavours).
 release_of_cache() {
-	local d
+	local d ver
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	for d in "$cache"/6.1.0-*-amd64; do
-		if [ -f "$d/src/.prepared" ]; then
+		[[ ${d##*/} =~ ^6\.1\.0-[0-9]+-amd64$ ]] || continue
+		if [ -f "$d/src/.prepared" ] && [ "$(cut -d' ' -f1 "$d/src/.prepared")" = "$ver" ]; then
 			basename "$d"
 			return
 		fi

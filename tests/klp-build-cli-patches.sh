@@ -171,23 +171,9 @@ forks_why=''
 for try in INT:0.05 INT:0.2 INT:0.35 TERM:0.1 TERM:0.3 HUP:0.15; do
 	sig=${try%:*}
 	rm -f "$forks/err"
-	set -m
-	TMPDIR=$scratch/tmp-forks "$klp_build" -s "$forks/tree" -o "$forks/out" "$forks/p.patch" \
-		> /dev/null 2> "$forks/err" &
-	pid=$!
-	set +m
-	for _ in $(seq 300); do
-		grep -qs '\[1/5\]' "$forks/err" && break
-		sleep 0.02
-	done
-	sleep "${try#*:}"
-	if [ "$sig" = INT ]; then
-		kill -INT -- "-$pid"
-	else
-		kill -"$sig" "$pid"
-	fi
-	rc=0
-	wait "$pid" || rc=$?
+	t_interrupt "$sig" "$forks/err" '\[1/5\]' "${try#*:}" env TMPDIR="$scratch/tmp-forks" \
+		"$klp_build" -s "$forks/tree" -o "$forks/out" "$forks/p.patch"
+	rc=$t_interrupt_rc
 	if [ "$rc" -ne $((128 + $(kill -l "$sig"))) ]; then
 		forks_why+="$try: exit $rc: $(tail -1 "$forks/err"); "
 	elif ! grep -q '^klp-build: interrupted during prepare; the kernel tree is untouched$' "$forks/err"; then

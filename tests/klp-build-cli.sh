@@ -61,7 +61,8 @@ expect no-args 2 '-s SRCDIR or --distro is required'
 expect release-without-distro 2 '--release needs --distro' -s "$t" --release 6.1.0-1-amd64 "$scratch/stale.patch"
 expect sign-key-alone 2 '--sign-key and --sign-cert go together' -s "$t" --sign-key k.pem "$scratch/stale.patch"
 expect distro-and-srcdir 2 '--distro takes the source from Debian.s linux-source package: give no -s' --distro -s "$t" "$scratch/stale.patch"
-expect distro-bad-release 2 '--release 6.1.0-x: not a release of a supported series \(expected 6.1.0-N-amd64 or 6.12.N\+deb12-amd64' --distro --release 6.1.0-x "$scratch/stale.patch"
+expect distro-bad-release 2 '--release 6.1.0-x: not a release of a supported series \(expected 6.1.0-N-amd64 \(or -cloud-amd64, -rt-amd64\); 6.12.N\+deb12-amd64 .*; 6.12.N\+deb13-amd64 ' --distro --release 6.1.0-x "$scratch/stale.patch"
+expect list-releases-without-distro 2 '--list-releases needs --distro' -s "$t" --list-releases
 expect no-patch 2 'no PATCH given' -s "$t"
 expect unknown-option 2 'unknown option' -s "$t" --frob "$scratch/stale.patch"
 expect bad-jobs 2 'expected a positive number' -s "$t" -j 0 "$scratch/stale.patch"

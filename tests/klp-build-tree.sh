@@ -119,30 +119,16 @@ leftovers() {
 	[ ! -d "$out" ] || [ -z "$(ls -A "$out")" ] || echo "left $(ls -A "$out") in the output directory"
 }
 
-# interrupt SIG PHASE: SIG as soon as klp-build announces phase PHASE.
-# SIGINT goes to the whole process group (compilers, make), as a
-# terminal's Ctrl-C does; job control gives klp-build a group of its own,
-# without which a background job would start with SIGINT ignored.
-# SIGTERM goes to klp-build alone, as kill(1) and timeout(1) send it:
-# its children must not outlive it, nor write after it cleaned up.
+# interrupt SIG PHASE: SIG as soon as klp-build announces phase PHASE
+# (t_interrupt: SIGINT to the whole process group, as a terminal's
+# Ctrl-C; SIGTERM to klp-build alone, as kill(1) and timeout(1) send
+# it): its children must not outlive it, nor write after it cleaned up.
 interrupt() {
-	local sig=$1 n=$2 tmp=$scratch/tmp-$1-$2 out=$scratch/out-$1-$2 pid rc=0 why
+	local sig=$1 n=$2 tmp=$scratch/tmp-$1-$2 out=$scratch/out-$1-$2 rc why
 	local log=$scratch/int-$1-$2.log
 	mkdir -p "$tmp"
-	set -m
-	TMPDIR=$tmp "$klp_build" -s "$tree" -o "$out" "$good" > /dev/null 2> "$log" &
-	pid=$!
-	set +m
-	for _ in $(seq 600); do
-		grep -q "\[$n/5\]" "$log" && break
-		sleep 0.02
-	done
-	if [ "$sig" = INT ]; then
-		kill -INT -- "-$pid" 2> /dev/null || true
-	else
-		kill -TERM "$pid" 2> /dev/null || true
-	fi
-	wait "$pid" || rc=$?
+	t_interrupt "$sig" "$log" "\[$n/5\]" 0 env TMPDIR="$tmp" "$klp_build" -s "$tree" -o "$out" "$good"
+	rc=$t_interrupt_rc
 	why=$(leftovers "$tmp" "$out")
 	if [ "$rc" -eq 0 ]; then
 		t_fail "klp-build-tree/sig$sig-phase-$n" "finished before the signal (at: $(tail -1 "$log"))"

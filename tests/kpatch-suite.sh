@@ -3,9 +3,12 @@
 #
 # The klp-build suite: real patches against the 6.1 test kernel, each
 # built with klp-build and proven in the VM.
-#   tests/kpatch-suite.sh [--distro [--release REL]] BUILD_DIR [CASE...]
+#   tests/kpatch-suite.sh [--distro [--release REL]] [--one-vm] BUILD_DIR [CASE...]
 # With --distro, against Debian's stock image instead (klp-build
 # --distro, of release REL when given), booting that image's own vmlinuz.
+# With --one-vm, the cases' in-VM checks run one after another in a
+# single boot (a boot of a stock image in TCG costs more than most
+# checks): one result for that VM, whose console names each case.
 #
 # A CASE is a directory name of test-fixtures/kpatches/, or a path (with
 # a slash) to a case elsewhere. A case is a directory NN-name/ with
@@ -20,9 +23,11 @@
 #   files                  tree-relative paths also copied to /test/;
 #                          with --distro, relative to the image's
 #                          lib/modules/RELEASE/kernel/ (its stock modules)
+#   vm-files.sh            run on the host with a directory, whose files
+#                          it writes (a disk image...) go to /test/ too
 set -euo pipefail
 
-distro=0 release=() label=kpatch
+distro=0 release=() label=kpatch one_vm=0
 if [ "${1:-}" = --distro ]; then
 	distro=1
 	shift
@@ -31,6 +36,10 @@ if [ "${1:-}" = --distro ]; then
 		label=kpatch@$2
 		shift 2
 	fi
+fi
+if [ "${1:-}" = --one-vm ]; then
+	one_vm=1
+	shift
 fi
 build=$(cd "$1" && pwd)
 shift
@@ -48,6 +57,8 @@ vm_job_dir=$scratch
 vm_job_max=${KLP_VM_JOBS:-2}
 # What klp-build builds against, and the kernel the VM boots.
 build_for=() kernel='' tree=''
+# With --one-vm: the cases whose checks the one VM runs, and its files.
+one_vm_cases=() one_vm_args=()
 
 case_id() {
 	local base
@@ -121,6 +132,13 @@ vm_args() {
 			[ -n "$f" ] && printf '%s\n' --file "$(vm_file "$tree/$f" "$id")"
 		done < "$dir/files"
 	fi
+	if [ -f "$dir/vm-files.sh" ]; then
+		mkdir -p "$scratch/$id.vm-files"
+		bash "$dir/vm-files.sh" "$scratch/$id.vm-files" >&2
+		for f in "$scratch/$id.vm-files"/*; do
+			[ -e "$f" ] && printf '%s\n' --file "$f"
+		done
+	fi
 }
 
 # File $1 for the VM: Debian's 6.12 image has only $1.xz, which the
@@ -145,6 +163,8 @@ distro_target() {
 	[ -n "$kernel" ] || return 0
 	rel=${kernel##*/vmlinuz-}
 	tree=${kernel%/boot/*}/lib/modules/$rel/kernel
+	# Debian 13's image has its modules only under /usr.
+	[ -d "$tree" ] || tree=${kernel%/boot/*}/usr/lib/modules/$rel/kernel
 }
 
 run_case() {
@@ -160,7 +180,40 @@ run_case() {
 		return
 	fi
 	mapfile -t args < <(vm_args "$dir")
+	if [ "$one_vm" = 1 ]; then
+		one_vm_cases+=("$(case_id "$dir") $name")
+		one_vm_args+=("${args[@]}" --file "$dir/check.sh:$(case_id "$dir").check.sh")
+		return
+	fi
 	vm_job_start "$label/$name" "$kernel" "$dir/check.sh" "${args[@]}"
+}
+
+# The one VM's script: each case's check in a shell of its own, all of
+# them even after a failure, which the result then names.
+# shellcheck disable=SC2016 # expanded by the VM's shell
+one_vm_script() {
+	local c
+	printf '#!/bin/sh
+failed=
+'
+	for c in "${one_vm_cases[@]}"; do
+		printf 'echo "klp-one-vm: %s"
+' "${c#* }"
+		printf 'sh /test/%s.check.sh || { echo "klp-one-vm: %s FAILED"; failed="$failed %s"; }
+' \
+			"${c%% *}" "${c#* }" "${c#* }"
+	done
+	printf '[ -z "$failed" ] || { echo "klp-one-vm: failed:$failed"; exit 1; }
+'
+}
+
+one_vm_start() {
+	local names
+	[ "${#one_vm_cases[@]}" -gt 0 ] || return 0
+	one_vm_script > "$scratch/one-vm.sh"
+	names=$(printf '%s\n' "${one_vm_cases[@]}" | cut -d' ' -f2 | paste -sd' ' -)
+	vm_job_start "$label/one VM: $names" "$kernel" "$scratch/one-vm.sh" \
+		--timeout $((180 * ${#one_vm_cases[@]})) "${one_vm_args[@]}"
 }
 
 main() {
@@ -186,6 +239,7 @@ main() {
 	for dir in "${cases[@]}"; do
 		run_case "${dir%/}"
 	done
+	one_vm_start
 	vm_job_collect
 }
 

@@ -60,6 +60,34 @@ t_check() {
 	fi
 }
 
+# t_interrupt SIG LOG PATTERN DELAY CMD...: starts CMD (stderr to LOG)
+# in a process group of its own, waits for PATTERN in LOG and DELAY
+# seconds more, then sends SIG: SIGINT to the whole group, as a
+# terminal's Ctrl-C does (without job control a background job would
+# start with SIGINT ignored); any other to CMD alone, as kill(1) and
+# timeout(1) send it. CMD's exit status goes in t_interrupt_rc.
+t_interrupt_rc=0
+t_interrupt() {
+	local sig=$1 log=$2 pattern=$3 delay=$4 pid
+	shift 4
+	set -m
+	"$@" > /dev/null 2> "$log" &
+	pid=$!
+	set +m
+	for _ in $(seq 600); do
+		grep -qs -- "$pattern" "$log" && break
+		sleep 0.02
+	done
+	[ "$delay" = 0 ] || sleep "$delay"
+	if [ "$sig" = INT ]; then
+		kill -INT -- "-$pid" 2> /dev/null || true
+	else
+		kill -"$sig" "$pid" 2> /dev/null || true
+	fi
+	t_interrupt_rc=0
+	wait "$pid" || t_interrupt_rc=$?
+}
+
 # Prints "N passed, N failed" for the lines this suite added.
 t_summary() {
 	local p f

@@ -12,6 +12,8 @@
 
 #include "elf-model.h"
 #include "hash.h"
+#include "klp-rela.h"
+#include "strtab.h"
 #include "util.h"
 
 static int failures;
@@ -57,6 +59,60 @@ static void test_hash(void)
 		dups++;
 	CHECK(dups == 1 && h.count == 999, "hash: delete one of two equal keys");
 	hash_free(&h);
+}
+
+static void test_strtab(void)
+{
+	struct strtab plain, interned;
+	size_t a, b, len;
+	char *buf;
+
+	strtab_init(&plain, false);
+	strtab_add(&plain, "");
+	a = strtab_add(&plain, "foo");
+	b = strtab_add(&plain, "foo");
+	CHECK(a == 1 && b == 5 && strtab_add(&plain, "") == 0,
+	      "strtab: appended each time, the leading empty string shared");
+	buf = strtab_take(&plain, &len);
+	CHECK(len == 9 && !memcmp(buf, "\0foo\0foo\0", 9), "strtab: the bytes taken");
+	free(buf);
+	strtab_init(&interned, true);
+	a = strtab_add(&interned, "vmlinux");
+	b = strtab_add(&interned, "f");
+	CHECK(a == 0 && b == 8 && strtab_add(&interned, "vmlinux") == 0 &&
+	      strtab_add(&interned, "") == 10 && strtab_add(&interned, "") == 10,
+	      "strtab: interned once, an empty string no leading one");
+	strtab_free(&interned);
+}
+
+static void test_klp_parse_symbol(void)
+{
+	struct klp_sym_name ks;
+
+	CHECK(!klp_parse_symbol(".klp.sym.vmlinux.a,b,12", &ks) && !strcmp(ks.obj, "vmlinux") &&
+	      ks.name_len == 3 && !strncmp(ks.name, "a,b", 3) && ks.pos == 12,
+	      "klp_parse_symbol: obj, name up to the last comma, pos");
+	CHECK(klp_parse_symbol(".klp.sym.vmlinux.f,1x", &ks) &&
+	      klp_parse_symbol(".klp.sym.vmlinux,1", &ks) && klp_parse_symbol(".klp.sym..f,1", &ks),
+	      "klp_parse_symbol: no pos, no name or no obj refused");
+}
+
+static void test_array_push(void)
+{
+	int *v = NULL;
+	size_t nr = 0, i;
+	bool ok = true;
+
+	for (i = 0; i < 100; i++) {
+		int *e = array_push(v, nr);
+
+		ok &= *e == 0;
+		*e = i;
+	}
+	for (i = 0; i < nr; i++)
+		ok &= v[i] == (int)i;
+	CHECK(ok && nr == 100, "array_push: 100 zeroed elements appended in order");
+	free(v);
 }
 
 static bool same_section(const struct section *a, const struct section *b)
@@ -115,13 +171,62 @@ static void compare_objects(const struct elf_obj *a, const struct elf_obj *b)
 	CHECK(bad == 0, "roundtrip: symbols equal in order (%zu differ)", bad);
 }
 
+static uint64_t u64_key(const void *arr, size_t i)
+{
+	return ((const uint64_t *)arr)[i];
+}
+
+static void test_sorted_bound(void)
+{
+	static const uint64_t keys[] = { 1, 3, 3, 5 };
+
+	CHECK(sorted_bound(keys, 4, u64_key, 3, false) == 1 &&
+	      sorted_bound(keys, 4, u64_key, 3, true) == 3, "bound: first of equal keys, first above them");
+	CHECK(sorted_bound(keys, 4, u64_key, 0, false) == 0 &&
+	      sorted_bound(keys, 4, u64_key, 5, true) == 4 &&
+	      sorted_bound(keys, 4, u64_key, 4, false) == 3 &&
+	      sorted_bound(keys, 0, u64_key, 3, false) == 0, "bound: before, after, between, empty");
+}
+
+/* The iterators visit what the indices do, and ranges hold what offsets say (sorts @obj's relocations). */
+static void test_iterators(struct elf_obj *obj)
+{
+	size_t syms = 0, secs = 0, in_secs = 0, relocs = 0, in_ranges = 0, total = 0;
+	struct section *sec;
+	struct symbol *s;
+	struct reloc *first, *r;
+	size_t nr;
+
+	for_each_sym(obj, s)
+		syms += s == obj->syms[s->idx] && s->idx;
+	for_each_sec(obj, sec) {
+		secs += sec == obj->secs[sec->idx] && sec->idx;
+		sec_for_each_sym(sec, s)
+			in_secs += s->sec == sec;
+		if (!sec_is_rela(sec) || !sec->base)
+			continue;
+		elf_sort_relocs(sec);
+		total += sec->nr_relocs;
+		rela_for_each_reloc(sec, r)
+			relocs += elf_reloc_at(sec, r->offset) != NULL;
+		elf_range_relocs(sec->base, 0, sec->base->size + 1, &first, &nr);
+		for_each_reloc_in(first, nr, r)
+			in_ranges += r->offset <= sec->base->size;
+	}
+	CHECK(syms == obj->nr_syms - 1 && secs == obj->nr_secs - 1,
+	      "iterate: every symbol and section but the null ones (%zu, %zu)", syms, secs);
+	CHECK(in_secs > 0, "iterate: sections' symbols belong to them (%zu)", in_secs);
+	CHECK(total > 0 && relocs == total && in_ranges == total,
+	      "iterate: every relocation, by section and by range (%zu)", total);
+}
+
 static void test_lookups(struct elf_obj *obj)
 {
-	size_t i, funcs = 0, found = 0, contained = 0;
+	size_t funcs = 0, found = 0, contained = 0;
+	struct section *sec;
+	struct symbol *s, *m;
 
-	for (i = 1; i < obj->nr_syms; i++) {
-		struct symbol *s = obj->syms[i], *m;
-
+	for_each_sym(obj, s) {
 		if (s->type != STT_FUNC || !s->sec)
 			continue;
 		funcs++;
@@ -132,8 +237,9 @@ static void test_lookups(struct elf_obj *obj)
 	}
 	CHECK(funcs > 0 && found == funcs, "lookup: every function found by name (%zu)", funcs);
 	CHECK(contained == funcs, "lookup: every function found by address");
-	for (i = 1, found = 0; i < obj->nr_secs; i++)
-		found += elf_find_section(obj, obj->secs[i]->name) != NULL;
+	found = 0;
+	for_each_sec(obj, sec)
+		found += elf_find_section(obj, sec->name) != NULL;
 	CHECK(found == obj->nr_secs - 1, "lookup: every section found by name");
 	CHECK(!elf_find_symbol(obj, "no such symbol") && !elf_find_section(obj, ".no.such"),
 	      "lookup: missing names give NULL");
@@ -182,6 +288,10 @@ static int cmd_check(const char *path)
 	if (!obj || !mkdtemp(dir))
 		return 1;
 	test_hash();
+	test_sorted_bound();
+	test_strtab();
+	test_klp_parse_symbol();
+	test_array_push();
 	test_lookups(obj);
 	out = xasprintf("%s/roundtrip.o", dir);
 	CHECK(elf_write(obj, out) == 0, "roundtrip: write");
@@ -191,6 +301,7 @@ static int cmd_check(const char *path)
 	CHECK(back != NULL, "roundtrip: read back");
 	if (back)
 		compare_objects(obj, back);
+	test_iterators(obj);
 	test_build(dir);
 	elf_free(obj);
 	elf_free(back);

@@ -1,0 +1,178 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2034,SC2154 # klp-build's variables, read and set here
+#
+# klp-build's compile launchers and its progress line, sourced by
+# klp-build (which owns compile_cmd and compile_to; klp-build-pool.sh
+# calls progress_step as it reaps each job).
+#
+# --ccache puts ccache before each compiler command, --cc-wrapper CMD
+# (distcc, icecc) puts CMD there, or ccache's CCACHE_PREFIX when both
+# are given, so that only ccache's misses go out. kbuild's commands name
+# the tree's files by relative paths, so an original unit hits in the
+# cache from any run; a patched unit is compiled from the overlay in
+# the run's scratch directory, whose name is new every run, so it is
+# compiled in a directory of the scratch (cc_farm) whose entries link
+# to the tree's, with the overlay at a fixed relative name: the command
+# line, and so ccache's hash, are then the same in every run, and
+# -fdebug-prefix-map gives its debug info the tree's directory, as a
+# compile in the tree would have (ccache hashes the directory mapped).
+# What kbuild runs after the compiler (objtool) is no compile: it stays
+# outside the launcher and runs on every object, cached or not.
+
+# cc_setup: the launcher, ccache's settings, -j for a wrapper, the
+# directory of the patched compiles. After check_inputs (srcdir known).
+cc_setup() {
+	local words=()
+	[ "$use_ccache" = 1 ] || [ -n "$cc_wrapper" ] || return 0
+	# The launcher would have to exist inside the root, with the root's
+	# compiler behind it: not provided yet, so say so rather than fail later.
+	[ -z "${distro_root:-}" ] ||
+		die "$EXIT_USAGE" "--ccache and --cc-wrapper do not work yet for a release built in a build root ($distro_release); build without them (see man klp-build, Build roots)"
+	if [ -n "$cc_wrapper" ]; then
+		read -ra words <<< "$cc_wrapper"
+		[ "${#words[@]}" -gt 0 ] || die "$EXIT_USAGE" "--cc-wrapper: empty command"
+		command -v -- "${words[0]}" > /dev/null ||
+			die "$EXIT_USAGE" "--cc-wrapper $cc_wrapper: ${words[0]} not found; install it (apt-get install distcc, or icecc)"
+		cc_jobs "${words[0]}"
+	fi
+	if [ "$use_ccache" = 1 ]; then
+		command -v ccache > /dev/null ||
+			die "$EXIT_USAGE" "--ccache: ccache not found; install it (apt-get install ccache)"
+		cc_ccache_env
+		cc_launch='ccache '
+		cc_farm_make
+		log "patched units compile in $cc_farm"
+	else
+		cc_launch=$(printf '%q ' "${words[@]}")
+	fi
+	msg "       compiling through ${cc_launch}(${CCACHE_PREFIX:+its prefix $CCACHE_PREFIX, }-j $jobs)"
+}
+
+# cc_jobs WRAPPER: without -j, as many compiles as the wrapper's hosts
+# take (distcc -j counts DISTCC_HOSTS' slots); else the CPUs.
+cc_jobs() {
+	local n=''
+	[ "$jobs_given" = 0 ] || return 0
+	case ${1##*/} in
+	distcc) n=$(distcc -j 2> /dev/null || true) ;;
+	esac
+	if [[ $n =~ ^[1-9][0-9]*$ ]]; then
+		jobs=$n
+	fi
+}
+
+# The user's own ccache settings win; the rest makes kernel objects hit
+# across runs: the compiler checked by its content (a rebuilt or
+# reinstalled gcc of the same version is no other compiler), paths under
+# the compile's directory hashed as relative ones. The directory stays
+# hashed (no CCACHE_NOHASHDIR): an object with debug info names it, and
+# the patched compiles map it to the tree's.
+cc_ccache_env() {
+	local dir
+	dir=${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}/ccache
+	export CCACHE_DIR=${CCACHE_DIR:-$dir}
+	{ mkdir -p -- "$CCACHE_DIR" 2> /dev/null && [ -w "$CCACHE_DIR" ]; } ||
+		die "$EXIT_USAGE" "--ccache: cannot write the cache $CCACHE_DIR; set CCACHE_DIR or KLP_CACHE_DIR to a writable directory"
+	export CCACHE_COMPILERCHECK=${CCACHE_COMPILERCHECK:-content}
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$srcdir}
+	if [ -n "$cc_wrapper" ]; then
+		export CCACHE_PREFIX=$cc_wrapper
+	fi
+}
+
+# The patched units' working directory: a link to each top-level entry
+# of the tree (kbuild's relative paths resolve as in the tree) and
+# .klp-scratch, the scratch directory under a name that does not change.
+cc_farm_make() {
+	local e
+	cc_farm=$scratch/cc-tree
+	mkdir -p -- "$cc_farm"
+	while IFS= read -r -d '' e; do
+		ln -s -- "$e" "$cc_farm/${e##*/}"
+	done < <(find "$srcdir" -mindepth 1 -maxdepth 1 -print0)
+	ln -s -- "$scratch" "$cc_farm/.klp-scratch"
+}
+
+# cc_farm_paths CMD: a patched unit's command with the overlay named
+# through .klp-scratch, for a compile in cc_farm.
+cc_farm_paths() {
+	local cmd=$1 rel
+	rel=.klp-scratch/${overlay#"$scratch/"}
+	cmd=${cmd//"$overlay/"/"$rel/"}
+	printf '%s' "${cmd/" -ffunction-sections -fdata-sections "/" -ffunction-sections -fdata-sections -fdebug-prefix-map=$cc_farm=$srcdir "}"
+}
+
+# cc_in_farm orig|patched: whether the compile runs in cc_farm. Not the
+# second compile of a failed unit (compile_plain's overlay): it is for
+# the user to read, with paths of the tree, and a failure is not cached.
+cc_in_farm() {
+	[ -n "$cc_farm" ] && [ "$1" = patched ] && [ "$overlay" = "$scratch/src" ]
+}
+
+# cc_compile_dir orig|patched: where the unit's command runs.
+cc_compile_dir() {
+	if cc_in_farm "$1"; then
+		printf '%s' "$cc_farm"
+	else
+		printf '%s' "$srcdir"
+	fi
+}
+
+# ---- progress of the compile phases ----
+#
+# One line, rewritten, on a terminal; else (or with -v, whose compiler
+# output would break it) a plain line every KLP_BUILD_PROGRESS_INTERVAL
+# seconds (10; 0: after every compile), so that a short build prints none.
+
+progress_start() {
+	progress_total=$1
+	progress_done=0
+	progress_shown=0
+	progress_t0=${EPOCHREALTIME//[!0-9]/}
+	progress_last=$progress_t0
+	progress_every=${KLP_BUILD_PROGRESS_INTERVAL:-10}
+	[[ $progress_every =~ ^[0-9]+$ ]] || progress_every=10
+	progress_tty=0
+	if [ -t 2 ] && [ "$verbose" = 0 ]; then
+		progress_tty=1
+	fi
+}
+
+# After each compile the pool reaps.
+progress_step() {
+	local now line
+	progress_done=$((progress_done + 1))
+	now=${EPOCHREALTIME//[!0-9]/}
+	line=$(progress_line "$now")
+	if [ "$progress_tty" = 1 ]; then
+		printf '\r%s\033[K' "$line" >&2
+		progress_shown=1
+	elif [ $((now - progress_last)) -ge $((progress_every * 1000000)) ] ||
+		{ [ "$progress_shown" = 1 ] && [ "$progress_done" = "$progress_total" ]; }; then
+		printf '%s\n' "$line" >&2
+		progress_last=$now
+		progress_shown=1
+	fi
+}
+
+# progress_line NOW_US: done / total, compiles per second, time left.
+progress_line() {
+	local us=$(($1 - progress_t0)) rate eta
+	[ "$us" -gt 0 ] || us=1
+	rate=$((progress_done * 10000000 / us))
+	eta=$(((progress_total - progress_done) * us / progress_done / 1000000))
+	printf 'klp-build:        compiled %d/%d (original and patched of %d units), %d.%d/s, ETA %d s' \
+		"$progress_done" "$progress_total" $((progress_total / 2)) $((rate / 10)) $((rate % 10)) "$eta"
+}
+
+# A message takes the progress line's place; the next compile redraws it.
+progress_clear() {
+	[ "$progress_shown" = 0 ] || printf '\r\033[K' >&2
+	progress_shown=0
+}
+
+progress_end() {
+	[ "$progress_tty" = 0 ] || [ "$progress_shown" = 0 ] || printf '\n' >&2
+	progress_total=0 progress_tty=0
+}

@@ -1,0 +1,21 @@
+/* 60: case 59, but the module holds only two other files' identical static tweak(): nothing tells them apart */
+#include "kernel.h"
+
+static noinline int tweak(const int *p, int n)
+{
+	int i, r = 0;
+
+	for (i = 0; i < n; i++)
+		r ^= p[i] << (i & 7);
+	return r;
+}
+
+int apply_tweak(const int *p, int n)
+{
+	return tweak(p, n) & 0xfff;
+}
+
+int apply_tweak_all(const int *p, int n)
+{
+	return tweak(p, n) | tweak(p + 1, n - 1);
+}

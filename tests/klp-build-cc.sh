@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# klp-build's compiles through ccache and distcc, on the cached 6.1 tree:
+# - --ccache with an empty cache, then again (KLP_BUILD_CCACHE=1): every
+#   compile of the rebuild hits (ccache's own statistics), the objects
+#   (original and patched, after objtool) and the module are
+#   byte-identical to those of a build without ccache; a second patch
+#   to the same file hits on the original and misses on the patched one;
+# - --cc-wrapper distcc with two real distccd servers, each in a network
+#   namespace of its own (tests/distcc-hosts.sh): a header patch reaching
+#   22 units, each server compiled some, the module is byte-identical to
+#   the local build's; -j follows distcc -j; the progress lines;
+# - ccache in front of distcc (CCACHE_PREFIX): misses go to the servers;
+# - --distro --ccache (objects with debug info: the patched units' directory
+#   mapped, ccache's directory hash): the rebuild hits, the module and the
+#   original objects are byte-identical to a build without ccache, the
+#   patched objects to the cold build's (and, but for their debug info,
+#   which names the scratch directory without ccache, to the plain ones).
+#   tests/klp-build-cc.sh BUILD_DIR
+# KLP_CC_TESTS: which parts ("usage ccache distcc", what make check-kernel
+# runs; make check-distro runs "distro").
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+# shellcheck source=tests/distcc-hosts.sh
+. "$top/tests/distcc-hosts.sh"
+
+klp_build=$top/kmod-builder/klp-build
+kp=$top/test-fixtures/kpatches
+scratch=$(mktemp -d)
+hosts=$scratch/hosts
+cleanup() {
+	distcc_hosts_stop "$hosts" 2> /dev/null || true
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
+# distccd's user reads its files under here.
+chmod 755 "$scratch"
+export KLP_TOOLS_DIR=$build TMPDIR=$scratch/tmp
+mkdir -p "$TMPDIR"
+# The test's own cache, empty at first; none of the user's settings.
+unset KLP_BUILD_CCACHE KLP_BUILD_CC_WRAPPER CCACHE_PREFIX CCACHE_BASEDIR CCACHE_NOHASHDIR \
+	CCACHE_DISABLE CCACHE_RECACHE CCACHE_READONLY CCACHE_CONFIGPATH
+export CCACHE_DIR=$scratch/ccache
+
+# klp NAME PATCH [options...]: builds into $scratch/NAME with -k; the
+# scratch directory it kept is $scratch/NAME.kept. 1 if klp-build failed.
+klp() {
+	local name=$1 patch=$2 rc=0
+	shift 2
+	"$klp_build" -k "${target[@]}" -o "$scratch/$name" -n cc "$@" "$patch" \
+		> "$scratch/$name.out" 2> "$scratch/$name.err" || rc=$?
+	sed -n 's/^klp-build: scratch directory kept: //p' "$scratch/$name.err" > "$scratch/$name.kept"
+	if [ "$rc" != 0 ]; then
+		t_fail "klp-build-cc/$name" "klp-build exited $rc: $(tail -n 5 "$scratch/$name.err")"
+		return 1
+	fi
+}
+
+kept() {
+	cat "$scratch/$1.kept"
+}
+
+# same_build NAME A B: the modules, and every object of both variants.
+same_build() {
+	local a b obj diffs=''
+	a=$(kept "$2") b=$(kept "$3")
+	cmp -s "$scratch/$2/livepatch-cc.ko" "$scratch/$3/livepatch-cc.ko" ||
+		diffs+=" livepatch-cc.ko"
+	while IFS= read -r obj; do
+		cmp -s "$a/$obj" "$b/$obj" || diffs+=" $obj"
+	done < <(cd "$a" && find orig patched -name '*.o' | sort)
+	if [ -z "$diffs" ] && [ -n "$(cd "$a" && find orig -name '*.o')" ]; then
+		t_pass "klp-build-cc/$1"
+	else
+		t_fail "klp-build-cc/$1" "differ from the build without ccache:${diffs:- no objects}"
+	fi
+}
+
+# stat_is NAME FIELD WANT: one of ccache's counters since the last zeroing.
+stat_is() {
+	local have
+	have=$(ccache --print-stats | awk -v f="$2" '$1 == f { print $2 }')
+	if [ "$have" = "$3" ]; then
+		t_pass "klp-build-cc/$1"
+	else
+		t_fail "klp-build-cc/$1" "ccache $2: $have, expected $3"
+	fi
+}
+
+ccache_tests() {
+	local p1=$kp/01-proc-string/1.patch p2=$scratch/second.patch obj
+	# Another change to the same function: its original unit is cached.
+	sed 's/klp-build was here/klp-build was here again/' "$p1" > "$p2"
+	klp plain "$p1" || return 0
+	ccache --zero-stats > /dev/null
+	klp ccache-cold "$p1" --ccache || return 0
+	stat_is ccache-cold-misses direct_cache_miss 2
+	same_build ccache-cold-identical plain ccache-cold
+	ccache --zero-stats > /dev/null
+	KLP_BUILD_CCACHE=1 klp ccache-warm "$p1" || return 0
+	stat_is ccache-warm-hits direct_cache_hit 2
+	stat_is ccache-warm-no-miss cache_miss 0
+	same_build ccache-warm-identical plain ccache-warm
+	# kbuild's objtool step runs after the compiler, on a hit too.
+	obj=$(kept ccache-warm)/patched/fs/proc/cmdline.o
+	t_check klp-build-cc/ccache-objtool-ran grep -q '\.orc_unwind_ip' <(readelf -SW "$obj")
+	klp plain-second "$p2" || return 0
+	ccache --zero-stats > /dev/null
+	klp ccache-second "$p2" --ccache || return 0
+	stat_is ccache-second-hits direct_cache_hit 1
+	stat_is ccache-second-misses cache_miss 1
+	same_build ccache-second-identical plain-second ccache-second
+	ccache_error_tests "$p1"
+}
+
+# A compile error through ccache names the tree's file, as without it.
+ccache_error_tests() {
+	local bad=$scratch/bad.patch rc=0 p=${1:-$kp/01-proc-string/1.patch}
+	sed 's/seq_puts(m, "klp-build was here\\n");/seq_puts(m, "klp-build was here\\n") oops;/' "$p" > "$bad"
+	"$klp_build" --ccache "${target[@]}" -o "$scratch/bad" -n cc "$bad" > /dev/null 2> "$scratch/bad.err" || rc=$?
+	if [ "$rc" = 1 ] && grep -q '^fs/proc/cmdline.c:9:[0-9]*: error: ' "$scratch/bad.err" &&
+		! grep -q 'klp-scratch' "$scratch/bad.err"; then
+		t_pass klp-build-cc/ccache-compile-error-names-tree-file
+	else
+		t_fail klp-build-cc/ccache-compile-error-names-tree-file "exit $rc: $(tail -n 8 "$scratch/bad.err")"
+	fi
+}
+
+usage_tests() {
+	local rc=0
+	"$klp_build" -s "$tree" -o "$scratch/u" --cc-wrapper no-such-distcc "$kp/01-proc-string/1.patch" \
+		> /dev/null 2> "$scratch/u.err" || rc=$?
+	if [ "$rc" = 2 ] && grep -q 'no-such-distcc not found; install it' "$scratch/u.err"; then
+		t_pass klp-build-cc/usage-missing-wrapper
+	else
+		t_fail klp-build-cc/usage-missing-wrapper "exit $rc: $(cat "$scratch/u.err")"
+	fi
+	rc=0
+	KLP_BUILD_CCACHE=yes "$klp_build" -s "$tree" -o "$scratch/u" "$kp/01-proc-string/1.patch" \
+		> /dev/null 2> "$scratch/u.err" || rc=$?
+	if [ "$rc" = 2 ] && grep -q 'KLP_BUILD_CCACHE=yes: expected 0 or 1' "$scratch/u.err"; then
+		t_pass klp-build-cc/usage-bad-ccache-value
+	else
+		t_fail klp-build-cc/usage-bad-ccache-value "exit $rc: $(cat "$scratch/u.err")"
+	fi
+}
+
+# served_since NAME BEFORE...: each server completed more compiles
+# than BEFORE (its earlier total); served becomes the new totals.
+served_since() {
+	local name=$1 before=("${@:2}") now i bad=''
+	read -ra now < <(distcc_hosts_served "$hosts")
+	for i in "${!before[@]}"; do
+		[ "${now[$i]:-0}" -gt "${before[$i]}" ] || bad+=" server $((i + 1)): ${before[$i]} -> ${now[$i]:-0}"
+	done
+	if [ -z "$bad" ] && [ "${#now[@]}" = 2 ]; then
+		t_pass "klp-build-cc/$name"
+	else
+		t_fail "klp-build-cc/$name" "a server compiled nothing:$bad (${now[*]})"
+	fi
+	served=("${now[@]}")
+}
+
+distcc_tests() {
+	local p14=$kp/14-inline-header/1.patch total
+	served=(0 0)
+	if distcc_hosts_start "$hosts" 2 2; then
+		t_pass klp-build-cc/distcc-two-namespaces
+	else
+		t_fail klp-build-cc/distcc-two-namespaces "could not start the servers (above)"
+		return 0
+	fi
+	if ! KLP_BUILD_PROGRESS_INTERVAL=0 klp distcc "$p14" --cc-wrapper distcc; then
+		distcc_hosts_errors "$hosts"
+		return 0
+	fi
+	served_since distcc-both-served 0 0
+	total=$((served[0] + served[1]))
+	if [ "$total" = 44 ]; then
+		t_pass klp-build-cc/distcc-all-compiles-remote
+	else
+		t_fail klp-build-cc/distcc-all-compiles-remote "the servers compiled $total of 22 units x 2"
+	fi
+	t_check klp-build-cc/distcc-jobs-from-hosts grep -q 'compiling through distcc (-j 4)' "$scratch/distcc.err"
+	t_check klp-build-cc/progress-lines grep -q '^klp-build:  *compiled 44/44 (original and patched of 22 units), [0-9.]*/s, ETA 0 s$' \
+		"$scratch/distcc.err"
+	klp local "$p14" || return 0
+	same_build distcc-identical local distcc
+	# Both: ccache's misses go out (an empty cache, so both compiles miss).
+	export CCACHE_DIR=$scratch/ccache-distcc
+	[ -s "$scratch/plain.kept" ] || klp plain "$kp/01-proc-string/1.patch" || return 0
+	klp ccache-distcc "$kp/01-proc-string/1.patch" --ccache --cc-wrapper distcc || return 0
+	total=$((served[0] + served[1]))
+	read -ra served < <(distcc_hosts_served "$hosts")
+	if [ $((served[0] + served[1] - total)) = 2 ]; then
+		t_pass klp-build-cc/ccache-prefix-distcc
+	else
+		t_fail klp-build-cc/ccache-prefix-distcc "the servers compiled $((served[0] + served[1] - total)) of 2"
+	fi
+	same_build ccache-distcc-identical plain ccache-distcc
+}
+
+distro_tests() {
+	local p=$top/test-fixtures/distro-kpatches/d1-module-binfmt-misc/1.patch obj a b
+	target=(--distro)
+	export CCACHE_DIR=$scratch/ccache-distro
+	klp distro-plain "$p" || return 0
+	ccache --zero-stats > /dev/null
+	klp distro-cold "$p" --ccache || return 0
+	stat_is distro-cold-misses cache_miss 2
+	ccache --zero-stats > /dev/null
+	klp distro-warm "$p" --ccache || return 0
+	stat_is distro-warm-hits direct_cache_hit 2
+	stat_is distro-warm-no-miss cache_miss 0
+	a=$(kept distro-plain) b=$(kept distro-warm)
+	obj=$(cd "$a/orig" && find . -name '*.o' | head -n 1)
+	t_check klp-build-cc/distro-module-identical cmp "$scratch/distro-plain/livepatch-cc.ko" \
+		"$scratch/distro-warm/livepatch-cc.ko"
+	t_check klp-build-cc/distro-orig-identical cmp "$a/orig/$obj" "$b/orig/$obj"
+	t_check klp-build-cc/distro-patched-cold-warm cmp "$(kept distro-cold)/patched/$obj" "$b/patched/$obj"
+	objcopy --strip-debug "$a/patched/$obj" "$scratch/plain-nodebug.o"
+	objcopy --strip-debug "$b/patched/$obj" "$scratch/warm-nodebug.o"
+	t_check klp-build-cc/distro-patched-code-identical cmp "$scratch/plain-nodebug.o" "$scratch/warm-nodebug.o"
+}
+
+parts=${KLP_CC_TESTS:-usage ccache distcc}
+if [ "$parts" != distro ]; then
+	tree=$("$top/testbed/build-kernel.sh")
+	target=(-s "$tree")
+fi
+for part in $parts; do
+	"${part}_tests"
+done
+t_summary
