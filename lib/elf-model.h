@@ -161,6 +161,8 @@ int elf_reloc_width(uint32_t type);
 struct elf_obj *elf_load_symbols(const char *path, unsigned int flags,
 				 const struct elf_symbol_filter *keep);
 void elf_free(struct elf_obj *obj);
+/* @sec's contents, read now if the load skipped them; NULL for none or unreadable. */
+const unsigned char *elf_section_bytes(struct section *sec);
 
 /* elf-note.c */
 #define ELF_BUILD_ID_MAX 64	/* bytes: GNU ld writes 20 (sha1), 16 (md5) or more */

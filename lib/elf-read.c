@@ -598,6 +598,26 @@ static int open_elf(struct elf_obj *obj, off_t *size)
 	return 0;
 }
 
+/*
+ * A symbols-only load leaves contents unread: of a target module only the
+ * few sections a sympos choice compares are ever needed.
+ */
+const unsigned char *elf_section_bytes(struct section *sec)
+{
+	struct elf_obj *obj = sec->obj;
+	struct stat st;
+	Elf_Scn *scn;
+
+	if (sec->data || sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size)
+		return sec->data;
+	if (!obj->elf || fstat(obj->fd, &st))
+		return NULL;
+	scn = elf_getscn(obj->elf, sec->idx);
+	if (!scn || read_section_data(obj, sec, scn, st.st_size))
+		return NULL;
+	return sec->data;
+}
+
 struct elf_obj *elf_load(const char *path, unsigned int flags)
 {
 	return elf_load_symbols(path, flags, NULL);

@@ -432,10 +432,96 @@ static struct symbol *best_block(const struct target_syms *t, const struct elf_o
 	return ties ? NULL : best;
 }
 
+/* Where @s's bytes start in its section's contents. */
+static uint64_t section_offset(const struct symbol *s)
+{
+	if (s->obj->ehdr.e_type == ET_REL)
+		return s->sym.st_value;
+	return s->sym.st_value - s->sec->sh.sh_addr;
+}
+
+/*
+ * @me's bytes, and per byte whether @from relocates it: those fields are
+ * zero in a -ffunction-sections object and may hold what the linker or
+ * the assembler put there in the target (a call within one .text).
+ * NULL when @me has no bytes to compare (.bss, a size of 0).
+ */
+static const unsigned char *own_bytes(const struct symbol *me, unsigned char **masked)
+{
+	uint64_t start = me->sym.st_value, size = me->sym.st_size;
+	const struct section *rela = me->sec ? me->sec->rela : NULL;
+	size_t i;
+
+	*masked = NULL;
+	if (!size || !me->sec || !me->sec->data || me->obj->ehdr.e_type != ET_REL ||
+	    start > me->sec->size || size > me->sec->size - start)
+		return NULL;
+	*masked = xcalloc(size, 1);
+	for (i = 0; rela && i < rela->nr_relocs; i++) {
+		uint64_t off = rela->relocs[i].offset;
+		int width = elf_reloc_width(rela->relocs[i].type);
+
+		if (off < start)
+			continue;
+		for (; width-- > 0 && off - start < size; off++)
+			(*masked)[off - start] = 1;
+	}
+	return me->sec->data + start;
+}
+
+static bool holds_bytes(const struct target_syms *t, const struct symbol *s,
+			const unsigned char *bytes, const unsigned char *masked, uint64_t size)
+{
+	const unsigned char *theirs;
+	uint64_t off, i;
+
+	if (t->from_map || !s->sec || s->sym.st_size != size)
+		return false;
+	theirs = elf_section_bytes(s->sec);
+	off = section_offset(s);
+	if (!theirs || off > s->sec->size || size > s->sec->size - off)
+		return false;
+	for (i = 0; i < size; i++) {
+		if (!masked[i] && bytes[i] != theirs[off + i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The local candidates whose bytes are @me's (a stock module's two
+ * init_once, cifs's fourteen __func__.0 of one size): when some but not
+ * all are, only those can be @me. A System.map has no bytes.
+ */
+static bool keep_same_bytes(const struct target_syms *t, const struct symbol *me,
+			    const struct candidates *c, struct candidates *same)
+{
+	unsigned char *masked;
+	const unsigned char *bytes = own_bytes(me, &masked);
+	size_t i, locals = 0;
+
+	for (i = 0; bytes && i < c->n; i++) {
+		if (c->v[i]->bind != STB_LOCAL)
+			continue;
+		locals++;
+		if (!holds_bytes(t, c->v[i], bytes, masked, me->sym.st_size))
+			continue;
+		grow_array((void **)&same->v, &same->cap, same->n + 1, sizeof(*same->v));
+		same->v[same->n++] = c->v[i];
+	}
+	free(masked);
+	if (!same->n || same->n == locals)
+		return false;
+	debug_msg("sympos: %s: %zu of %zu local candidates hold the bytes of its original",
+		  me->name, same->n, locals);
+	return true;
+}
+
 /* Picks which candidate is @sym: the global, or the local of @from's file. */
 static struct symbol *pick(const struct target_syms *t, const struct elf_obj *from,
 			   const struct symbol *sym, const struct candidates *c)
 {
+	struct candidates same = { 0 };
 	struct symbol *best;
 	size_t i;
 
@@ -448,9 +534,14 @@ static struct symbol *pick(const struct target_syms *t, const struct elf_obj *fr
 		}
 		return NULL;
 	}
+	if (keep_same_bytes(t, sym, c, &same))
+		c = &same;
 	best = best_block(t, from, sym, c, true);
 	/* Built under another name (a renamed file, a test): the symbols decide. */
-	return best ? best : best_block(t, from, sym, c, false);
+	if (!best)
+		best = best_block(t, from, sym, c, false);
+	free(same.v);
+	return best;
 }
 
 static void report_candidates(const struct target_syms *t, const struct symbol *sym,
@@ -499,6 +590,7 @@ int target_sympos(const struct target_syms *t, const struct elf_obj *from,
 		if (c.v[i] == me)
 			*pos = i + 1;
 	}
+	debug_msg("sympos: %s is position %lu of %zu", sym->name, *pos, c.n);
 	ret = 0;
 out:
 	free(c.v);
