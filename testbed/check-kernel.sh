@@ -78,7 +78,7 @@ run_tests() {
 	"$repo/tests/klp-build-tree.sh" "$build"
 	# The manifest, reproducible output and --test, as a CI job uses them.
 	"$repo/tests/klp-build-ci-output.sh" "$build"
-	"$repo/tests/kpatch-suite.sh" "$build"
+	"$repo/tests/kpatch-suite.sh" --one-vm "$build"
 	# ccache and distcc (two distccd servers in network namespaces).
 	KLP_CC_TESTS="usage ccache distcc" "$repo/tests/klp-build-cc.sh" "$build" ||
 		t_fail testbed/klp-build-cc "tests/klp-build-cc.sh failed (above)"

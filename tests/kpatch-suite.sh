@@ -167,11 +167,39 @@ distro_target() {
 	[ -d "$tree" ] || tree=${kernel%/boot/*}/usr/lib/modules/$rel/kernel
 }
 
-run_case() {
-	local dir=$1 name why args
+# Builds run $build_jobs at a time (KLP_SUITE_BUILD_JOBS, default 2): a
+# klp-build is mostly serial (its shell, a compile or two, the module
+# link), so one alone leaves a core idle. Each case is recorded, and its
+# VM started, in the order the cases were given.
+build_jobs=${KLP_SUITE_BUILD_JOBS:-2}
+build_pids=() build_dirs=()
+
+build_start() {
+	build_case "$1" > "$scratch/$(case_id "$1").why" &
+	build_pids+=("$!")
+	build_dirs+=("$1")
+	[ "${#build_pids[@]}" -lt "$build_jobs" ] || build_finish_oldest
+}
+
+build_finish_oldest() {
+	local rc=0
+	wait "${build_pids[0]}" || rc=$?
+	case_built "${build_dirs[0]}" "$rc"
+	build_pids=("${build_pids[@]:1}")
+	build_dirs=("${build_dirs[@]:1}")
+}
+
+build_finish_all() {
+	while [ "${#build_pids[@]}" -gt 0 ]; do
+		build_finish_oldest
+	done
+}
+
+case_built() {
+	local dir=$1 rc=$2 name args
 	name=$(basename "$dir")
-	if ! why=$(build_case "$dir"); then
-		t_fail "$label/$name" "$why"
+	if [ "$rc" != 0 ]; then
+		t_fail "$label/$name" "$(cat "$scratch/$(case_id "$dir").why")"
 		return
 	fi
 	[ -n "$kernel" ] || distro_target "$dir"
@@ -237,8 +265,9 @@ main() {
 		cases=("$cases_dir"/[0-9]*/)
 	fi
 	for dir in "${cases[@]}"; do
-		run_case "${dir%/}"
+		build_start "${dir%/}"
 	done
+	build_finish_all
 	one_vm_start
 	vm_job_collect
 }

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 KLP_RESULTS=$(mktemp "${TMPDIR:-/tmp}/klp-ci-results.XXXXXX")
 export KLP_RESULTS
-trap 'rm -f "$KLP_RESULTS"' EXIT
+trap 'rm -f "$KLP_RESULTS" "${prefetch_log:-}"' EXIT
 
 # step NAME CMD...: runs a suite; a crash of the suite itself counts as a failure.
 step() {
@@ -22,10 +22,22 @@ step() {
 }
 
 step build make -s all
+# check-distro's downloads and preparations, niced, while the other
+# suites run (the test kernel's build above all): mostly network, the
+# rest takes idle CPU.
+prefetch_log=$(mktemp "${TMPDIR:-/tmp}/klp-ci-prefetch.XXXXXX")
+prefetch_start=$SECONDS
+nice -n 19 tests/check-distro.sh --prefetch build > "$prefetch_log" 2>&1 &
+prefetch_pid=$!
 step check-sanitized make -s check SANITIZE=1
 step check-valgrind make -s check-valgrind
 step fuzz make -s fuzz FUZZ_SECONDS=10
 step check-kernel make -s check-kernel
+echo "=== check-distro --prefetch (started after the build)"
+wait "$prefetch_pid" || echo "check-distro --prefetch failed; check-distro fetches what is missing"
+cat "$prefetch_log"
+rm -f "$prefetch_log"
+echo "=== check-distro --prefetch: done $((SECONDS - prefetch_start)) s after it started"
 step check-distro make -s check-distro
 step check-deploy make -s check-deploy
 tests/summary.sh "$KLP_RESULTS"
