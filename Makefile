@@ -81,7 +81,7 @@ TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest 
 	 $(BUILD)/klp-verify $(BUILD)/klp-units
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-distro check-distro-headers check-deploy sweep ci install clean demo bench \
+.PHONY: all check check-kernel check-kernel-612 check-distro check-distro-headers check-deploy sweep ci install clean demo bench \
 	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
@@ -161,6 +161,11 @@ check: all $(UNIT_TESTS)
 # Tests that boot the cached 6.1 kernel in qemu (builds it on first use).
 check-kernel: all
 	testbed/check-kernel.sh $(BUILD)
+
+# klp-build -s on the 6.12 test kernel with IBT and call padding (built
+# on first use: testbed/build-kernel.sh --612), proven in qemu.
+check-kernel-612: all
+	tests/check-kernel-612.sh $(BUILD)
 
 # klp-build --distro on Debian's stock image, proven on its own vmlinuz.
 check-distro: all

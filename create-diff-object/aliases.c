@@ -86,8 +86,9 @@ void clone_aliases(struct cdo *c)
 		/* The module must not define a second global of a kernel symbol's name. */
 		if (p->status == DIFF_CHANGED)
 			bind = STB_LOCAL;
-		a->clone = elf_add_symbol(c->out, a->name, bind, STT_FUNC, p->clone->sec, 0,
-					  p->clone->sym.st_size);
+		/* Where its function starts: after the call padding kept before it. */
+		a->clone = elf_add_symbol(c->out, a->name, bind, STT_FUNC, p->clone->sec,
+					  p->clone->sym.st_value, p->clone->sym.st_size);
 		a->clone->sym.st_other = a->sym.st_other;
 	}
 }

@@ -490,8 +490,9 @@ static int run(struct cdo *c, const struct options *o)
 	refuse_unsafe(c);
 	if (c->nr_refusals)
 		return end_refused(c, o);
+	/* include() refuses code that uses a runtime constant (special.c). */
 	if (include(c))
-		return EXIT_ERROR;
+		return c->nr_refusals ? end_refused(c, o) : EXIT_ERROR;
 	if (!any_function_included(c)) {
 		fprintf(stderr, "%s: %s: no changed or new functions\n", tool_name, o->patched);
 		if (o->functions && out_write_buf(o->functions, "", 0))

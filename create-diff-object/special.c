@@ -153,22 +153,79 @@ static int check_unknown(struct cdo *c, struct section *sec)
 	return 0;
 }
 
+static bool refused_already(const struct cdo *c, const char *sym, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_refusals; i++) {
+		if (!strcmp(c->refusals[i].symbol, sym) && !strcmp(c->refusals[i].reason, what))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * runtime_const_ptr() and runtime_const_shift_right_32() (Linux 6.11+:
+ * USER_PTR_MAX in access_ok(), the dcache hash): the code holds a
+ * placeholder that the kernel overwrites at boot, in vmlinux only, from
+ * the runtime_ptr_NAME and runtime_shift_NAME tables; modules never get
+ * it (their headers read the variable instead). A copy of such code in a
+ * livepatch would run with the placeholder. Each included function with
+ * a site is refused; returns whether any was.
+ */
+static bool refuse_runtime_const(struct cdo *c, const struct section *sec)
+{
+	const char *name = strchr(sec->name + strlen("runtime_"), '_') + 1;
+	const struct reloc *r;
+	bool any = false;
+
+	rela_for_each_reloc(sec->rela, r) {
+		struct reloc_dest t;
+		char *what;
+
+		resolve_dest(sec, r, &t);
+		if (t.kind != DEST_SYMBOL || t.sym->type != STT_FUNC || !t.sym->include)
+			continue;
+		any = true;
+		what = xasprintf("uses the runtime constant %s (%s), which the kernel writes into vmlinux's code at boot and never into a module's",
+				 name, sec->name);
+		if (refused_already(c, t.sym->name, what)) {
+			free(what);
+			continue;
+		}
+		refuse(c, t.sym->name, what,
+		       "a livepatch copy would run with the placeholder value: leave this function unchanged and change a caller or callee that does not use it");
+	}
+	return any;
+}
+
+static bool is_runtime_const(const struct section *sec)
+{
+	return sec->rela && (str_starts(sec->name, "runtime_ptr_") ||
+			     str_starts(sec->name, "runtime_shift_"));
+}
+
 static int find_specials(struct cdo *c)
 {
 	struct section *sec;
+	bool refused = false;
 
 	for_each_sec(c->patched, sec) {
 		size_t size;
 
 		if (sec_is_rela(sec) || !strcmp(sec->name, ".orc_unwind"))
 			continue;
+		if (is_runtime_const(sec)) {
+			refused |= refuse_runtime_const(c, sec);
+			continue;
+		}
 		size = special_entry_size(c, sec->name);
 		if (size && sec->rela && add_special(c, sec, size))
 			return -1;
 		if (!size && check_unknown(c, sec))
 			return -1;
 	}
-	return 0;
+	return refused ? -1 : 0;
 }
 
 static void entry_relocs(const struct special *sp, size_t i, struct reloc **first, size_t *nr)

@@ -121,7 +121,7 @@ ibt_verify_module() {
 	problems=$(ibt_problems "$ko" "$pad") || problems=${problems:-the check failed}
 	[ -z "$problems" ] ||
 		die "$EXIT_BUILD" "${ko##*/} is not right for an IBT kernel: ${problems//$'\n'/; }; report this with the log"
-	log "ENDBR placement checked (IBT kernel)"
+	msg "       IBT kernel: ENDBR placement$([ "$pad" = 0 ] || echo " and call padding") of ${ko##*/} checked"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

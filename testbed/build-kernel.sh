@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh [--series]
+# build-kernel.sh [--series | --612]
 #
 # Builds, once, the Debian 6.1 kernel tree that the in-VM tests boot and
 # that klp-build later diffs against. The tree is configured and built in
@@ -13,6 +13,9 @@
 #           with kernel/series applied and rebuilt incrementally, so only
 #           what the patches touch is compiled again. Its in-tree livepatch
 #           modules are converted with KLP_CONVERT.
+# --612     build "linux-6.12" from Debian's linux-source-6.12 with
+#           kernel.config and kernel-6.12.config (IBT, call padding): the
+#           tree `klp-build -s` is proven on for 6.12 (make check-kernel-612).
 # Env: KLP_CACHE_DIR (default <repo>/.cache); KLP_CONVERT (--series only,
 # default <repo>/build/klp-convert).
 # A rebuild (when an input changed) deletes the tree first; a process that
@@ -24,8 +27,11 @@ shopt -s inherit_errexit
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || dirname "$here")
 cache=${KLP_CACHE_DIR:-$repo/.cache}
-tarball=/usr/src/linux-source-6.1.tar.xz
+source_package=linux-source-6.1
+tarball=/usr/src/$source_package.tar.xz
 fragment=$here/kernel.config
+# --612: kernel.config without its "#drop" options, then this file.
+fragment_612=$here/kernel-6.12.config
 series_dir=$repo/kernel
 series_file=$series_dir/series
 stamp_name=.klp-testbed-stamp
@@ -54,7 +60,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--series]\n' "${0##*/}" >&2
+	printf 'usage: %s [--series | --612]\n' "${0##*/}" >&2
 	exit 2
 }
 
@@ -87,9 +93,14 @@ series_patches() {
 # Everything that should force a rebuild of the plain tree when it changes.
 compute_stamp() {
 	{
-		printf 'variant plain\n'
-		printf 'linux-source-6.1 %s\n' \
-			"$(dpkg-query -W -f='${Version}' linux-source-6.1)"
+		# The 6.1 tree's stamp is unchanged by the 6.12 variant.
+		if [ "$source_package" = linux-source-6.1 ]; then
+			printf 'variant plain\n'
+		else
+			printf 'variant plain %s\n' "$source_package"
+		fi
+		printf '%s %s\n' "$source_package" \
+			"$(dpkg-query -W -f='${Version}' "$source_package")"
 		printf 'recipe %s\n' "$recipe_version"
 		sha256sum "$fragment" | cut -d' ' -f1
 	} | sha256sum | cut -d' ' -f1
@@ -172,9 +183,24 @@ apply_series() {
 	[ "$n" -gt 0 ] || say "kernel/series is empty or absent: nothing to apply"
 }
 
-# Lines of the fragment that must be in .config as written.
+# Lines of the fragment that must be in .config as written (numbers too:
+# FUNCTION_PADDING_BYTES=16).
 wanted_options() {
-	grep -E '^CONFIG_[A-Za-z0-9_]+=[ym]$' "$fragment"
+	grep -E '^CONFIG_[A-Za-z0-9_]+=([ym]|[0-9]+)$' "$fragment"
+}
+
+# merge_612_fragment OUT: kernel.config without the options that
+# kernel-6.12.config drops ("#drop CONFIG_X": renamed or removed since
+# 6.1), then kernel-6.12.config.
+merge_612_fragment() {
+	local out=$1 drops
+	drops=$(sed -n 's/^#drop \(CONFIG_[A-Za-z0-9_]*\)$/\1/p' "$fragment_612")
+	{
+		awk 'NR == FNR { drop[$0] = 1; next }
+			{ name = $0; sub(/^# /, "", name); sub(/[= ].*/, "", name) }
+			!(name in drop)' <(printf '%s\n' "$drops") "$here/kernel.config"
+		cat "$fragment_612"
+	} >"$out"
 }
 
 # Options the fragment turns off ("# CONFIG_X is not set").
@@ -203,7 +229,7 @@ verify_config() {
 
 configure() {
 	local tree=$1 log=$2
-	say "configuring (tinyconfig + testbed/kernel.config)"
+	say "configuring (tinyconfig + ${fragment#"$here"/})"
 	{
 		make -C "$tree" tinyconfig &&
 			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$fragment") &&
@@ -308,6 +334,11 @@ main() {
 	local name=linux-6.1 log start plain='' lock_file
 	case ${1:-} in
 	--series) variant=series name=linux-6.1-series ;;
+	--612)
+		name=linux-6.12 source_package=linux-source-6.12
+		tarball=/usr/src/$source_package.tar.xz
+		packages=("${packages[@]/#linux-source-6.1/$source_package}")
+		;;
 	'') ;;
 	*) usage ;;
 	esac
@@ -320,6 +351,11 @@ main() {
 	log=$cache/$name.build.log
 	lock_file=$cache/$name.lock
 
+	if [ "$source_package" != linux-source-6.1 ]; then
+		fragment=$cache/$name.config
+		merge_612_fragment "$fragment.tmp"
+		mv -f "$fragment.tmp" "$fragment"
+	fi
 	stamp=$(compute_stamp)
 	if [ "$variant" = series ]; then
 		check_series

@@ -27,8 +27,14 @@ vm_job_names=()
 vm_job_pids=()
 
 # Output files are named after the test; test names may contain '/'.
+# A long name (a --one-vm run lists its cases) is cut, with a hash of
+# the whole: a file name has at most 255 bytes.
 vm_job_base() {
-	printf '%s/%s' "${vm_job_dir:?vm-jobs.sh: set vm_job_dir}" "${1//\//_}"
+	local base=${1//\//_}
+	if [ "${#base}" -gt 120 ]; then
+		base=${base:0:100}.$(printf '%s' "$1" | sha256sum | cut -c1-12)
+	fi
+	printf '%s/%s' "${vm_job_dir:?vm-jobs.sh: set vm_job_dir}" "$base"
 }
 
 vm_job_start() {

@@ -4,7 +4,9 @@
 # of call padding before a changed function (test-fixtures/ibt/padded.c
 # compiled as CALL_PADDING kernels compile), and klp-build-ibt.sh, the
 # static ENDBR check klp-build runs on modules for IBT kernels, accepts
-# the output and rejects the same code without endbr64.
+# the output and rejects the same code without endbr64. An alias of a
+# padded function is placed after the padding too; a changed function
+# with a runtime constant (test-fixtures/ibt/runtime-const.c) is refused.
 #   tests/ibt-padding.sh BUILD_DIR
 set -euo pipefail
 
@@ -57,9 +59,36 @@ call_aimed() {
 		{ echo "no call aimed at show_value: $(cat "$scratch/calls")"; return 1; }
 }
 
+# An alias of the changed function (SYSCALL_DEFINE's __do_sys_NAME)
+# starts where it does, after the padding.
+alias_after_padding() {
+	local at
+	compile "$scratch/alias-orig.o" -fcf-protection=branch -DALIAS
+	compile "$scratch/alias-patched.o" -fcf-protection=branch -DALIAS -DPATCHED
+	"${klp_wrap[@]}" "$build/create-diff-object" "$scratch/alias-orig.o" \
+		"$scratch/alias-patched.o" "$scratch/alias-out.o" > /dev/null
+	read -r at _ < <(sym_at "$scratch/alias-out.o" show_value_alias)
+	[ "$((16#${at:-0}))" = 16 ] || { echo "show_value_alias at 0x${at:-none}, not after the padding"; return 1; }
+}
+
+# A changed function with a runtime constant (runtime_ptr_NAME, 6.11+)
+# is refused, named with the constant.
+runtime_const_refused() {
+	local src=$top/test-fixtures/ibt/runtime-const.c rc=0
+	gcc "${flags[@]}" -o "$scratch/rc-orig.o" "$src"
+	gcc "${flags[@]}" -DPATCHED -o "$scratch/rc-patched.o" "$src"
+	"${klp_wrap[@]}" "$build/create-diff-object" "$scratch/rc-orig.o" "$scratch/rc-patched.o" \
+		"$scratch/rc-out.o" > /dev/null 2> "$scratch/rc.err" || rc=$?
+	[ "$rc" = 5 ] || { echo "exit $rc, want 5: $(cat "$scratch/rc.err")"; return 1; }
+	grep -q 'klp_fixture_limit: uses the runtime constant KLP_FIXTURE_MAX (runtime_ptr_KLP_FIXTURE_MAX)' "$scratch/rc.err" ||
+		{ echo "no refusal of klp_fixture_limit: $(cat "$scratch/rc.err")"; return 1; }
+}
+
 t_check ibt/differ-output diff_padded
 t_check ibt/padding-kept padding_kept
 t_check ibt/klp-call-aimed call_aimed
+t_check ibt/alias-after-padding alias_after_padding
+t_check ibt/runtime-const-refused runtime_const_refused
 # The differ's output has its address taken (klp_fixture_show) and endbr64.
 t_check ibt/endbr-accepted "$check" "$scratch/out.o"
 compile "$scratch/no-endbr.o" -fcf-protection=none

@@ -3,9 +3,14 @@
 #
 # The klp-build suite: real patches against the 6.1 test kernel, each
 # built with klp-build and proven in the VM.
-#   tests/kpatch-suite.sh [--distro [--release REL]] [--one-vm] BUILD_DIR [CASE...]
+#   tests/kpatch-suite.sh [--distro [--release REL] | --tree-612] [--one-vm] BUILD_DIR [CASE...]
 # With --distro, against Debian's stock image instead (klp-build
 # --distro, of release REL when given), booting that image's own vmlinuz.
+# With --tree-612, against the 6.12 test kernel with IBT and call padding
+# (testbed/build-kernel.sh --612) with -s, as a user's own tree.
+# For a tree with CONFIG_X86_KERNEL_IBT, every module built must say that
+# klp-build checked its ENDBR placement and call padding, and pass that
+# check (kmod-builder/klp-build-ibt.sh --padding) run here again.
 # With --one-vm, the cases' in-VM checks run one after another in a
 # single boot (a boot of a stock image in TCG costs more than most
 # checks): one result for that VM, whose console names each case.
@@ -27,8 +32,12 @@
 #                          it writes (a disk image...) go to /test/ too
 set -euo pipefail
 
-distro=0 release=() label=kpatch one_vm=0
-if [ "${1:-}" = --distro ]; then
+distro=0 release=() label=kpatch one_vm=0 tree_variant=()
+if [ "${1:-}" = --tree-612 ]; then
+	tree_variant=(--612)
+	label=kpatch@6.12-tree
+	shift
+elif [ "${1:-}" = --distro ]; then
 	distro=1
 	shift
 	if [ "${1:-}" = --release ]; then
@@ -59,6 +68,8 @@ vm_job_max=${KLP_VM_JOBS:-2}
 build_for=() kernel='' tree=''
 # With --one-vm: the cases whose checks the one VM runs, and its files.
 one_vm_cases=() one_vm_args=()
+# Whether the tree is an IBT one (its modules' ENDBR check is proven).
+tree_ibt=0
 
 case_id() {
 	local base
@@ -112,6 +123,8 @@ build_case() {
 			> "$out/$i.stdout" 2> "$out/$i.stderr" || rc=$?
 		why=$(check_expect "$dir/$i.expect" "$rc" "$out/$i.stdout" "$out/$i.stderr" \
 			"$out/livepatch-${id}_$i.json")
+		[ "$tree_ibt" = 0 ] || [ ! -f "$out/livepatch-${id}_$i.ko" ] ||
+			why+=$(check_ibt "$out/livepatch-${id}_$i.ko" "$out/$i.stderr")
 		if [ -n "$why" ]; then
 			printf '%s: %s\n' "$i.patch" "$why"
 			sed 's/^/    | /' "$out/$i.stderr" | tail -n 25
@@ -119,6 +132,16 @@ build_case() {
 		fi
 	done
 	return "$failed"
+}
+
+# check_ibt KO STDERR: klp-build said it checked KO's ENDBR placement
+# and call padding, and the check passes here too; prints what does not.
+check_ibt() {
+	local ko=$1 err=$2 out
+	grep -qE "ENDBR placement and call padding of ${ko##*/} checked" "$err" ||
+		printf 'klp-build did not say it checked the ENDBR placement of %s ' "${ko##*/}"
+	out=$("$top/kmod-builder/klp-build-ibt.sh" --padding "$ko" 2>&1) ||
+		printf 'klp-build-ibt.sh --padding: %s ' "$out"
 }
 
 vm_args() {
@@ -249,9 +272,10 @@ main() {
 	if [ "$distro" = 1 ]; then
 		build_for=(--distro "${release[@]}")
 	else
-		tree=$("$top/testbed/build-kernel.sh")
+		tree=$("$top/testbed/build-kernel.sh" "${tree_variant[@]}")
 		build_for=(-s "$tree")
 		kernel=$tree
+		! grep -q '^CONFIG_X86_KERNEL_IBT=y' "$tree/.config" || tree_ibt=1
 	fi
 	export KLP_TOOLS_DIR=$build
 	# Refused builds keep their scratch directory (the user's log): here, in ours.

@@ -29,3 +29,8 @@ static int show_value(int x)
 int (*klp_fixture_helper)(int) = helper;
 
 int (*klp_fixture_show)(int) = show_value;
+
+#ifdef ALIAS
+/* Another name of show_value's code, as SYSCALL_DEFINE's __do_sys_NAME. */
+int show_value_alias(int x) __attribute__((alias("show_value")));
+#endif
