@@ -177,7 +177,9 @@ distro_apt_install() {
 	[ "$(id -u)" = 0 ] ||
 		die "$EXIT_USAGE" "$* is not installed; run: sudo apt-get install $*"
 	msg "       installing $* (apt-get)"
-	DEBIAN_FRONTEND=noninteractive run apt-get install -y --no-install-recommends "$@" ||
+	# Another apt (a second klp-build, unattended-upgrades) waits its turn.
+	DEBIAN_FRONTEND=noninteractive run apt-get -o DPkg::Lock::Timeout=600 install -y \
+		--no-install-recommends "$@" ||
 		die "$EXIT_BUILD" "apt-get install $* failed (see the log); run apt-get update and retry"
 }
 
