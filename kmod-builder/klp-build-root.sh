@@ -23,10 +23,12 @@ droot_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 # What a build root holds beyond minbase: the release's default gcc (the
 # series names the exact one), the tools kbuild runs for modules_prepare
 # and a module build, pahole (CONFIG_PAHOLE_VERSION is part of the
-# config), and python3 for the scripts some kernels run.
-droot_packages=gcc,libc6-dev,make,bc,bison,flex,libelf-dev,libssl-dev,xz-utils,zstd,dwarves,kmod,cpio,python3
+# config), python3 for the scripts some kernels run, and ccache and
+# distcc (client and distccd) for --ccache, --cc-wrapper distcc and
+# --distccd: the root's own, in front of the root's own gcc.
+droot_packages=gcc,libc6-dev,make,bc,bison,flex,libelf-dev,libssl-dev,xz-utils,zstd,dwarves,kmod,cpio,python3,ccache,distcc
 # Bump when the recipe (packages, options) changes: cached roots are remade.
-droot_recipe=1
+droot_recipe=2
 
 # droot_sources SUITE: one-line apt sources of SUITE (main, its updates
 # and its security archive), signed by Debian's archive keyring.
