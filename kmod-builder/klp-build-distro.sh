@@ -19,10 +19,12 @@
 . "$awk_dir/klp-build-distro-headers.sh"
 
 # Set by distro_prepare (with distro_release, which --release may set).
-distro_image='' distro_cc='' distro_dir='' distro_series=''
-# The build root the compiles run in (none: this machine), and apt's
-# options for the series' package lists.
-distro_root='' distro_apt_opts=()
+distro_image='' distro_cc='' distro_dir='' distro_series='' distro_version=''
+# The build root the compiles run in (none: this machine), the
+# directories of this machine bound into it beyond the release's cache,
+# the scratch directory and the templates (klp-build-cc.sh: ccache's and
+# distcc's), and apt's options for the series' package lists.
+distro_root='' distro_binds=() distro_apt_opts=()
 
 # shellcheck source=kmod-builder/klp-build-root.sh
 . "$awk_dir/klp-build-root.sh"
@@ -393,15 +395,15 @@ distro_make() {
 
 # Runs a command where the target kernel's compiler is: in the series'
 # build root (with the release's cache, the scratch directory, the
-# module templates and the signing key's directory at their own paths),
-# or here.
+# module templates, the signing key's directory and distro_binds at
+# their own paths), or here.
 in_build_root() {
 	local binds f
 	if [ -z "$distro_root" ]; then
 		"$@"
 		return
 	fi
-	binds=("$distro_dir" "$scratch" "$templates")
+	binds=("$distro_dir" "$scratch" "$templates" "${distro_binds[@]}")
 	for f in "$sign_key" "$sign_cert"; do
 		[ -z "$f" ] || binds+=("$(dirname "$(readlink -f -- "$f")")")
 	done
