@@ -113,8 +113,10 @@ droot_make() {
 # the current directory, with each BIND directory of this machine at
 # its own path (read-write), in the current directory if it is in one
 # of them (else in /). No PID namespace: klp-build's kbuild waits for
-# klp-build's own PID. /tmp is private. The root is read-only inside, so
-# the mount points are made in it first.
+# klp-build's own PID. No network namespace: distcc and distccd use this
+# machine's. /tmp is private, and open to all (distccd, started as root,
+# runs as the root's distccd user). The root is read-only inside, so the
+# mount points are made in it first.
 droot_run() {
 	local root=$1 args=() cwd=/
 	shift
@@ -130,7 +132,7 @@ droot_run() {
 		shift
 	done
 	shift
-	bwrap --ro-bind "$root" / --dev /dev --proc /proc --tmpfs /tmp \
+	bwrap --ro-bind "$root" / --dev /dev --proc /proc --perms 1777 --tmpfs /tmp \
 		"${args[@]}" --chdir "$cwd" --die-with-parent \
 		--setenv PATH /usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin -- "$@"
 }
