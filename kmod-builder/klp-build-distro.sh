@@ -562,7 +562,7 @@ distro_distccd() {
 	phase=distccd
 	state_save
 	in_build_root env TMPDIR=/tmp distccd "$@" ||
-		die "$EXIT_BUILD" "distccd exited with status $? (its messages are above; distccd --help lists its options)"
+		die "$EXIT_BUILD" "distccd exited with status $?; see its messages above (distccd --help lists its options)"
 }
 
 # distccd runs only the compilers its whitelist (/usr/lib/distcc)
