@@ -19,26 +19,30 @@
 # compile in the tree would have (ccache hashes the directory mapped).
 # What kbuild runs after the compiler (objtool) is no compile: it stays
 # outside the launcher and runs on every object, cached or not.
+#
+# For a release built in a build root (klp-build-root.sh) the launcher
+# is the root's own ccache or distcc, run with the compile inside the
+# root, so that the compiler behind it is the root's gcc; the cache
+# directory and distcc's state directory are bound in at their own
+# paths. A distcc host then needs that gcc too: klp-build --distccd
+# runs distccd from the same root (klp-build-distro.sh).
 
 # cc_setup: the launcher, ccache's settings, -j for a wrapper, the
 # directory of the patched compiles. After check_inputs (srcdir known).
 cc_setup() {
 	local words=()
 	[ "$use_ccache" = 1 ] || [ -n "$cc_wrapper" ] || return 0
-	# The launcher would have to exist inside the root, with the root's
-	# compiler behind it: not provided yet, so say so rather than fail later.
-	[ -z "${distro_root:-}" ] ||
-		die "$EXIT_USAGE" "--ccache and --cc-wrapper do not work yet for a release built in a build root ($distro_release); build without them (see man klp-build, Build roots)"
 	if [ -n "$cc_wrapper" ]; then
 		read -ra words <<< "$cc_wrapper"
 		[ "${#words[@]}" -gt 0 ] || die "$EXIT_USAGE" "--cc-wrapper: empty command"
-		command -v -- "${words[0]}" > /dev/null ||
-			die "$EXIT_USAGE" "--cc-wrapper $cc_wrapper: ${words[0]} not found; install it (apt-get install distcc, or icecc)"
+		cc_have "${words[0]}" ||
+			die "$EXIT_USAGE" "--cc-wrapper $cc_wrapper: ${words[0]} not found$(cc_missing_advice 'distcc, or icecc')"
+		cc_distcc_dir "${words[0]}"
 		cc_jobs "${words[0]}"
 	fi
 	if [ "$use_ccache" = 1 ]; then
-		command -v ccache > /dev/null ||
-			die "$EXIT_USAGE" "--ccache: ccache not found; install it (apt-get install ccache)"
+		cc_have ccache ||
+			die "$EXIT_USAGE" "--ccache: ccache not found$(cc_missing_advice ccache)"
 		cc_ccache_env
 		cc_launch='ccache '
 		cc_farm_make
@@ -49,13 +53,45 @@ cc_setup() {
 	msg "       compiling through ${cc_launch}(${CCACHE_PREFIX:+its prefix $CCACHE_PREFIX, }-j $jobs)"
 }
 
+# cc_have CMD: whether CMD is where the compiles run (the build root, or here).
+cc_have() {
+	# shellcheck disable=SC2016 # sh's own $1
+	in_build_root sh -c 'command -v -- "$1"' sh "$1" > /dev/null 2>&1
+}
+
+# cc_missing_advice PACKAGES: what to do about a launcher not found.
+cc_missing_advice() {
+	if [ -n "${distro_root:-}" ]; then
+		printf ' in the %s build root %s, which has ccache and distcc only; use one of them (for icecc, see man klp-build, Build roots)' \
+			"$series_build_root" "$distro_root"
+	else
+		printf '; install it (apt-get install %s)' "$1"
+	fi
+}
+
+# cc_root_bind DIR: DIR at its own path in the build root, if there is one.
+cc_root_bind() {
+	[ -z "${distro_root:-}" ] || distro_binds+=("$1")
+}
+
+# cc_distcc_dir WRAPPER: in a build root, distcc's state directory (its
+# locks, and ~/.distcc/hosts) is this machine's: DISTCC_DIR, else
+# ~/.distcc, bound in (the root's /root is read-only).
+cc_distcc_dir() {
+	[ -n "${distro_root:-}" ] && [ "${1##*/}" = distcc ] || return 0
+	export DISTCC_DIR=${DISTCC_DIR:-${HOME:-$scratch}/.distcc}
+	{ mkdir -p -- "$DISTCC_DIR" 2> /dev/null && [ -w "$DISTCC_DIR" ]; } ||
+		die "$EXIT_USAGE" "--cc-wrapper distcc: cannot write distcc's directory $DISTCC_DIR; set DISTCC_DIR to a writable directory"
+	cc_root_bind "$DISTCC_DIR"
+}
+
 # cc_jobs WRAPPER: without -j, as many compiles as the wrapper's hosts
 # take (distcc -j counts DISTCC_HOSTS' slots); else the CPUs.
 cc_jobs() {
 	local n=''
 	[ "$jobs_given" = 0 ] || return 0
 	case ${1##*/} in
-	distcc) n=$(distcc -j 2> /dev/null || true) ;;
+	distcc) n=$(in_build_root distcc -j 2> /dev/null || true) ;;
 	esac
 	if [[ $n =~ ^[1-9][0-9]*$ ]]; then
 		jobs=$n
@@ -74,6 +110,7 @@ cc_ccache_env() {
 	export CCACHE_DIR=${CCACHE_DIR:-$dir}
 	{ mkdir -p -- "$CCACHE_DIR" 2> /dev/null && [ -w "$CCACHE_DIR" ]; } ||
 		die "$EXIT_USAGE" "--ccache: cannot write the cache $CCACHE_DIR; set CCACHE_DIR or KLP_CACHE_DIR to a writable directory"
+	cc_root_bind "$CCACHE_DIR"
 	export CCACHE_COMPILERCHECK=${CCACHE_COMPILERCHECK:-content}
 	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$srcdir}
 	if [ -n "$cc_wrapper" ]; then

@@ -19,10 +19,12 @@
 . "$awk_dir/klp-build-distro-headers.sh"
 
 # Set by distro_prepare (with distro_release, which --release may set).
-distro_image='' distro_cc='' distro_dir='' distro_series=''
-# The build root the compiles run in (none: this machine), and apt's
-# options for the series' package lists.
-distro_root='' distro_apt_opts=()
+distro_image='' distro_cc='' distro_dir='' distro_series='' distro_version=''
+# The build root the compiles run in (none: this machine), the
+# directories of this machine bound into it beyond the release's cache,
+# the scratch directory and the templates (klp-build-cc.sh: ccache's and
+# distcc's), and apt's options for the series' package lists.
+distro_root='' distro_binds=() distro_apt_opts=()
 
 # shellcheck source=kmod-builder/klp-build-root.sh
 . "$awk_dir/klp-build-root.sh"
@@ -395,15 +397,15 @@ distro_make() {
 
 # Runs a command where the target kernel's compiler is: in the series'
 # build root (with the release's cache, the scratch directory, the
-# module templates and the signing key's directory at their own paths),
-# or here.
+# module templates, the signing key's directory and distro_binds at
+# their own paths), or here.
 in_build_root() {
 	local binds f
 	if [ -z "$distro_root" ]; then
 		"$@"
 		return
 	fi
-	binds=("$distro_dir" "$scratch" "$templates")
+	binds=("$distro_dir" "$scratch" "$templates" "${distro_binds[@]}")
 	for f in "$sign_key" "$sign_cert"; do
 		[ -z "$f" ] || binds+=("$(dirname "$(readlink -f -- "$f")")")
 	done
@@ -499,29 +501,36 @@ distro_prepare_source() {
 	printf '%s\n' "$want" > "$stamp"
 }
 
+# The series, the release (--release, else the installed source's) and
+# its package version (distro_version), and the release's cache
+# (distro_dir), locked: one klp-build at a time prepares and compiles in
+# the shared source.
+distro_find_series() {
+	command -v dpkg-query > /dev/null || die "$EXIT_USAGE" "--distro needs a Debian system (dpkg, apt)"
+	distro_select_series
+	distro_apt_setup
+	if [ "$series_source" = installed ] && [ -z "$distro_release" ]; then
+		distro_version=$(distro_source_version)
+		distro_release=$(distro_find_release "$distro_version")
+	else
+		distro_version=$(distro_release_version "$distro_release")
+	fi
+	[[ $distro_release =~ $series_release_re ]] ||
+		die "$EXIT_USAGE" "--release $distro_release: expected $series_release_form"
+	distro_dir=$(distro_cache_root)/$distro_release
+	mkdir -p "$distro_dir" || die "$EXIT_USAGE" "cannot create the cache $distro_dir (set KLP_CACHE_DIR)"
+	exec {distro_lock}> "$distro_dir/.lock"
+	flock "$distro_lock"
+}
+
 # Everything --distro needs, fetched and prepared; sets srcdir and the
 # files klp-build reads in place of a built tree's.
 distro_prepare() {
 	local ver dir hdr
 	[ -z "$srcdir" ] || die "$EXIT_USAGE" "--distro takes the source from Debian's linux-source package: give no -s"
-	command -v dpkg-query > /dev/null || die "$EXIT_USAGE" "--distro needs a Debian system (dpkg, apt)"
-	distro_select_series
-	distro_apt_setup
-	if [ "$series_source" = installed ] && [ -z "$distro_release" ]; then
-		ver=$(distro_source_version)
-		distro_release=$(distro_find_release "$ver")
-	else
-		ver=$(distro_release_version "$distro_release")
-	fi
-	[[ $distro_release =~ $series_release_re ]] ||
-		die "$EXIT_USAGE" "--release $distro_release: expected $series_release_form"
+	distro_find_series
+	ver=$distro_version dir=$distro_dir
 	msg "       --distro: Debian $distro_release from $series_source_pkg $ver (series $distro_series)"
-	dir=$(distro_cache_root)/$distro_release
-	mkdir -p "$dir" || die "$EXIT_USAGE" "cannot create the cache $dir (set KLP_CACHE_DIR)"
-	distro_dir=$dir
-	# One klp-build at a time prepares and compiles in the shared source.
-	exec {distro_lock}> "$dir/.lock"
-	flock "$distro_lock"
 	distro_setup_root
 	hdr=$(distro_headers "$distro_release" "$ver" "$dir")
 	distro_check_compiler "$hdr"
@@ -532,6 +541,57 @@ distro_prepare() {
 	symvers=$hdr/Module.symvers
 	kbuild_tree=$hdr
 	msg "       target kernel: $(target_kernel_image)"
+}
+
+# --distccd ARGS...: distccd (ARGS are its options) run where the
+# release's compiler is, for the clients that build it with
+# --cc-wrapper distcc: in the series' build root, made by the same
+# recipe as the clients' (so its gcc is the same binary version), with
+# this machine's network. distcc compares no compilers: the check of a
+# build (the headers' CONFIG_CC_VERSION_TEXT against that gcc's
+# --version) is made here too, before serving. The release's cache is
+# left unlocked while it serves: builds go on beside it.
+distro_distccd() {
+	local hdr
+	distro_find_series
+	msg "       --distccd: Debian $distro_release's compiler (series $distro_series)"
+	distro_setup_root
+	hdr=$(distro_headers "$distro_release" "$distro_version" "$distro_dir")
+	distro_check_compiler "$hdr"
+	distro_check_distccd
+	exec {distro_lock}>&-
+	msg "       serving compiles with $distro_cc${distro_root:+ from the build root $distro_root}: distccd $*"
+	phase=distccd
+	state_save
+	in_build_root env TMPDIR=/tmp distccd "$@" ||
+		die "$EXIT_BUILD" "distccd exited with status $?; see its messages above (distccd --help lists its options)"
+}
+
+# distccd runs only the compilers its whitelist (/usr/lib/distcc)
+# names: the image's must be there, where distccd runs.
+distro_check_distccd() {
+	in_build_root sh -c 'command -v distccd' > /dev/null 2>&1 ||
+		die "$EXIT_USAGE" "--distccd: distccd is not in $(distro_where); $(distro_remake_advice 'apt-get install distcc')"
+	in_build_root test -e "/usr/lib/distcc/$distro_cc" ||
+		die "$EXIT_USAGE" "--distccd: /usr/lib/distcc/$distro_cc is missing in $(distro_where), so distccd would refuse the image's compiler; $(distro_remake_advice 'update-distcc-symlinks')"
+}
+
+# Where the release's compiles run, for a message.
+distro_where() {
+	if [ -n "$distro_root" ]; then
+		printf 'the %s build root %s' "$series_build_root" "$distro_root"
+	else
+		printf 'this machine'
+	fi
+}
+
+# distro_remake_advice HOST_FIX: what makes distro_where right.
+distro_remake_advice() {
+	if [ -n "$distro_root" ]; then
+		printf 'remove the build root, and klp-build makes it again with distcc'
+	else
+		printf 'run %s (as root)' "$1"
+	fi
 }
 
 # Compiles each touched C file with kbuild, which records its command

@@ -23,10 +23,12 @@ droot_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 # What a build root holds beyond minbase: the release's default gcc (the
 # series names the exact one), the tools kbuild runs for modules_prepare
 # and a module build, pahole (CONFIG_PAHOLE_VERSION is part of the
-# config), and python3 for the scripts some kernels run.
-droot_packages=gcc,libc6-dev,make,bc,bison,flex,libelf-dev,libssl-dev,xz-utils,zstd,dwarves,kmod,cpio,python3
+# config), python3 for the scripts some kernels run, and ccache and
+# distcc (client and distccd) for --ccache, --cc-wrapper distcc and
+# --distccd: the root's own, in front of the root's own gcc.
+droot_packages=gcc,libc6-dev,make,bc,bison,flex,libelf-dev,libssl-dev,xz-utils,zstd,dwarves,kmod,cpio,python3,ccache,distcc
 # Bump when the recipe (packages, options) changes: cached roots are remade.
-droot_recipe=1
+droot_recipe=2
 
 # droot_sources SUITE: one-line apt sources of SUITE (main, its updates
 # and its security archive), signed by Debian's archive keyring.
@@ -111,8 +113,10 @@ droot_make() {
 # the current directory, with each BIND directory of this machine at
 # its own path (read-write), in the current directory if it is in one
 # of them (else in /). No PID namespace: klp-build's kbuild waits for
-# klp-build's own PID. /tmp is private. The root is read-only inside, so
-# the mount points are made in it first.
+# klp-build's own PID. No network namespace: distcc and distccd use this
+# machine's. /tmp is private, and open to all (distccd, started as root,
+# runs as the root's distccd user). The root is read-only inside, so the
+# mount points are made in it first.
 droot_run() {
 	local root=$1 args=() cwd=/
 	shift
@@ -128,7 +132,7 @@ droot_run() {
 		shift
 	done
 	shift
-	bwrap --ro-bind "$root" / --dev /dev --proc /proc --tmpfs /tmp \
+	bwrap --ro-bind "$root" / --dev /dev --proc /proc --perms 1777 --tmpfs /tmp \
 		"${args[@]}" --chdir "$cwd" --die-with-parent \
 		--setenv PATH /usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin -- "$@"
 }

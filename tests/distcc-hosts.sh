@@ -7,15 +7,19 @@
 # bench. Needs root, iproute2 and distcc. On one machine they share its
 # CPUs: they show that klp-build fans its compiles out, not a speedup.
 #
+# With RELEASE, each server is klp-build --distro --release RELEASE
+# --distccd: distccd run from that release's build root (Debian 13's:
+# trixie's gcc-14), in the foreground, its log on its stderr.
+#
 # Sourced (tests, bench/):
 #   . tests/distcc-hosts.sh
-#   distcc_hosts_start DIR [N [SLOTS]]   # exports DISTCC_HOSTS, DISTCC_DIR
+#   distcc_hosts_start DIR [N [SLOTS [RELEASE]]]   # exports DISTCC_HOSTS, DISTCC_DIR
 #   ... klp-build --cc-wrapper distcc ...
 #   distcc_hosts_served DIR              # "N1 N2": compiles each server did
 #   distcc_hosts_errors DIR              # their errors, on stderr
 #   distcc_hosts_stop DIR                # servers, namespaces, links gone
 # Run:
-#   tests/distcc-hosts.sh start DIR [N [SLOTS]]  # prints the export lines
+#   tests/distcc-hosts.sh start DIR [N [SLOTS [RELEASE]]]  # prints the export lines
 #   tests/distcc-hosts.sh served DIR
 #   tests/distcc-hosts.sh stop DIR
 # DIR (created) keeps the servers' logs and what stop needs. A slot S
@@ -25,6 +29,8 @@
 distcc_hosts_say() {
 	printf 'distcc-hosts: %s\n' "$*" >&2
 }
+
+distcc_hosts_klp_build=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/kmod-builder/klp-build
 
 # distcc_hosts_slot: the first free slot, taken (its host-side link made).
 distcc_hosts_slot() {
@@ -39,9 +45,10 @@ distcc_hosts_slot() {
 	return 1
 }
 
-# distcc_hosts_server DIR I SLOTS: server I in a namespace of its own.
+# distcc_hosts_server DIR I SLOTS [RELEASE]: server I in a namespace of
+# its own, answering.
 distcc_hosts_server() {
-	local dir=$1 i=$2 slots=$3 s ns srv
+	local dir=$1 i=$2 slots=$3 rel=${4:-} s ns srv tries=50
 	s=$(distcc_hosts_slot) || return 1
 	printf '%s\n' "$s" >> "$dir/slots"
 	ns=klp-distcc-$s
@@ -60,18 +67,42 @@ distcc_hosts_server() {
 	mkdir -p "$srv/tmp"
 	: > "$srv/distccd.log"
 	chown -R distccd "$srv" 2> /dev/null || chmod -R a+rwX "$srv"
-	ip netns exec "$ns" env TMPDIR="$srv/tmp" distccd --daemon --listen "10.213.$s.2" --allow "10.213.$s.1/32" \
-		--jobs "$slots" --log-level info --log-file "$srv/distccd.log" \
-		--pid-file "$srv/distccd.pid" || return 1
+	if [ -z "$rel" ]; then
+		ip netns exec "$ns" env TMPDIR="$srv/tmp" distccd --daemon --listen "10.213.$s.2" --allow "10.213.$s.1/32" \
+			--jobs "$slots" --log-level info --log-file "$srv/distccd.log" \
+			--pid-file "$srv/distccd.pid" || return 1
+	else
+		distcc_hosts_root_server "$ns" "$srv" "$s" "$slots" "$rel"
+	fi
+	# klp-build --distccd may make the build root first: minutes.
+	[ -z "$rel" ] || tries=6000
+	distcc_hosts_wait "10.213.$s.2" "$srv" "$tries" || return 1
 	printf '10.213.%s.2/%s\n' "$s" "$slots" >> "$dir/hosts"
 }
 
-# distcc_hosts_wait HOST: until its distccd accepts connections (5 s).
+# distcc_hosts_root_server NS SRV S SLOTS RELEASE: klp-build --distccd,
+# in the background; its pid (klp-build's, whose TERM stops distccd) in
+# SRV/distccd.pid.
+distcc_hosts_root_server() {
+	local ns=$1 srv=$2 s=$3 slots=$4 rel=$5
+	ip netns exec "$ns" "$distcc_hosts_klp_build" --distro --release "$rel" --distccd -- \
+		--no-detach --daemon --listen "10.213.$s.2" --allow "10.213.$s.1/32" \
+		--jobs "$slots" --log-level info --log-stderr > "$srv/distccd.log" 2>&1 < /dev/null &
+	printf '%s\n' "$!" > "$srv/distccd.pid"
+}
+
+# distcc_hosts_wait HOST SRV TRIES: until its distccd accepts
+# connections (TRIES tenths of a second), unless the server has exited.
 distcc_hosts_wait() {
-	local n
-	for ((n = 0; n < 50; n++)); do
+	local n pid
+	for ((n = 0; n < $3; n++)); do
 		if timeout 1 bash -c "exec 3<>/dev/tcp/$1/3632" 2> /dev/null; then
 			return 0
+		fi
+		pid=$(cat "$2/distccd.pid" 2> /dev/null || true)
+		if [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2> /dev/null; then
+			distcc_hosts_say "error: the server for $1 exited: $(tail -n 3 "$2/distccd.log")"
+			return 1
 		fi
 		sleep 0.1
 	done
@@ -80,20 +111,17 @@ distcc_hosts_wait() {
 }
 
 distcc_hosts_start() {
-	local dir=$1 n=${2:-2} slots=${3:-2} i h
+	local dir=$1 n=${2:-2} slots=${3:-2} rel=${4:-} i
 	mkdir -p "$dir/distcc"
 	: > "$dir/slots"
 	: > "$dir/hosts"
 	for ((i = 1; i <= n; i++)); do
-		if ! distcc_hosts_server "$dir" "$i" "$slots"; then
-			distcc_hosts_say "error: could not start distccd server $i (ip netns, distccd)"
+		if ! distcc_hosts_server "$dir" "$i" "$slots" "$rel"; then
+			distcc_hosts_say "error: could not start distccd server $i (ip netns, distccd${rel:+, klp-build --distccd})"
 			distcc_hosts_stop "$dir"
 			return 1
 		fi
 	done
-	while IFS= read -r h; do
-		distcc_hosts_wait "${h%/*}" || { distcc_hosts_stop "$dir"; return 1; }
-	done < "$dir/hosts"
 	DISTCC_HOSTS=$(paste -sd' ' "$dir/hosts")
 	# distcc's lock and state files; no compile on this host itself,
 	# and a failed remote compile is an error, not a quiet local one.
@@ -145,13 +173,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
 	case ${1:-} in
 	start)
-		distcc_hosts_start "$2" "${3:-2}" "${4:-2}"
+		distcc_hosts_start "$2" "${3:-2}" "${4:-2}" "${5:-}"
 		printf 'export DISTCC_HOSTS=%q DISTCC_DIR=%q DISTCC_FALLBACK=0\n' "$DISTCC_HOSTS" "$DISTCC_DIR"
 		;;
 	served) distcc_hosts_served "$2" ;;
 	stop) distcc_hosts_stop "$2" ;;
 	*)
-		echo "usage: ${0##*/} start DIR [N [SLOTS]] | served DIR | stop DIR" >&2
+		echo "usage: ${0##*/} start DIR [N [SLOTS [RELEASE]]] | served DIR | stop DIR" >&2
 		exit 2
 		;;
 	esac

@@ -16,10 +16,21 @@
 #   mapped, ccache's directory hash): the rebuild hits, the module and the
 #   original objects are byte-identical to a build without ccache, the
 #   patched objects to the cold build's (and, but for their debug info,
-#   which names the scratch directory without ccache, to the plain ones).
+#   which names the scratch directory without ccache, to the plain ones);
+# - Debian 13's 6.12 through the trixie build root (the part "root"):
+#   six patches (four units of vmlinux, two modules) built locally, then
+#   through two distccd servers run from the build root (klp-build
+#   --distccd), each in a network namespace of its own: both served, all
+#   compiles went out, the module is byte-identical and so is the objects'
+#   code (their debug info is not: see same_code); the same with the
+#   root's ccache in front (its misses go out); then through the root's
+#   ccache alone, cold and warm: the rebuild hits, the module and the
+#   objects are byte-identical; icecc, which the root lacks, is a usage
+#   error, and so is --distccd without --distro.
 #   tests/klp-build-cc.sh BUILD_DIR
 # KLP_CC_TESTS: which parts ("usage ccache distcc", what make check-kernel
-# runs; make check-distro runs "distro").
+# runs; make check-distro runs "distro", and "root" after its Debian 13
+# suite, which made the root and prepared the source).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -28,13 +39,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib.sh"
 # shellcheck source=tests/distcc-hosts.sh
 . "$top/tests/distcc-hosts.sh"
+# shellcheck source=kmod-builder/klp-build-root.sh
+. "$top/kmod-builder/klp-build-root.sh"
 
 klp_build=$top/kmod-builder/klp-build
 kp=$top/test-fixtures/kpatches
 scratch=$(mktemp -d)
 hosts=$scratch/hosts
 cleanup() {
-	distcc_hosts_stop "$hosts" 2> /dev/null || true
+	local d
+	for d in "$scratch"/hosts*/; do
+		[ ! -d "$d" ] || distcc_hosts_stop "$d" 2> /dev/null || true
+	done
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -81,10 +97,37 @@ same_build() {
 	fi
 }
 
+# The ccache whose statistics stat_is reads (the root part: the root's).
+ccache_cmd=(ccache)
+
+# same_code NAME A B: for builds with debug info through distcc: the
+# modules, and the objects of both variants but for their debug info.
+# distcc preprocesses here and compiles the preprocessed file there,
+# where gcc's column numbers in .debug_info and .debug_line come out
+# otherwise than from the source; the patched units name the run's
+# scratch directory (--distro) besides.
+same_code() {
+	local a b obj v diffs=''
+	a=$(kept "$2") b=$(kept "$3")
+	t_check "klp-build-cc/$1-module" cmp "$scratch/$2/livepatch-cc.ko" "$scratch/$3/livepatch-cc.ko"
+	while IFS= read -r obj; do
+		for v in orig patched; do
+			objcopy --strip-debug "$a/$v/$obj" "$scratch/a-nodebug.o"
+			objcopy --strip-debug "$b/$v/$obj" "$scratch/b-nodebug.o"
+			cmp -s "$scratch/a-nodebug.o" "$scratch/b-nodebug.o" || diffs+=" $v/${obj#./}"
+		done
+	done < <(cd "$a/orig" && find . -name '*.o' | sort)
+	if [ -z "$diffs" ] && [ -n "$(cd "$a" && find orig -name '*.o')" ]; then
+		t_pass "klp-build-cc/$1-code"
+	else
+		t_fail "klp-build-cc/$1-code" "differ from $2 (but for debug info):${diffs:- no objects}"
+	fi
+}
+
 # stat_is NAME FIELD WANT: one of ccache's counters since the last zeroing.
 stat_is() {
 	local have
-	have=$(ccache --print-stats | awk -v f="$2" '$1 == f { print $2 }')
+	have=$("${ccache_cmd[@]}" --print-stats | awk -v f="$2" '$1 == f { print $2 }')
 	if [ "$have" = "$3" ]; then
 		t_pass "klp-build-cc/$1"
 	else
@@ -228,8 +271,113 @@ distro_tests() {
 	t_check klp-build-cc/distro-patched-code-identical cmp "$scratch/plain-nodebug.o" "$scratch/warm-nodebug.o"
 }
 
+# Debian 13's kernel, compiled in the trixie build root.
+root_tests() {
+	local rel=6.12.117+deb13-amd64 fx=$top/test-fixtures ps units
+	ps=("$kp"/{01-proc-string,02-new-function,06-nonexported-symbol,18-alternatives}/1.patch
+		"$fx"/distro-kpatches-6.12/i3-module-binfmt-misc/1.patch
+		"$fx"/distro-kpatches-6.12-deb13/e1-module-note-first/1.patch)
+	target=(--distro --release "$rel")
+	klp root-local "${ps[0]}" "${ps[@]:1}" || return 0
+	units=$(cd "$(kept root-local)/orig" && find . -name '*.o' | wc -l)
+	if [ "$units" -ge 6 ]; then
+		t_pass klp-build-cc/root-units
+	else
+		t_fail klp-build-cc/root-units "$units units rebuilt, expected 6"
+	fi
+	root_distcc_tests "$rel" "$units" "${ps[@]}"
+	root_ccache_tests "$units" "${ps[@]}"
+	root_usage_tests "${ps[0]}"
+}
+
+# root_distcc_tests RELEASE UNITS PATCH...: two servers, klp-build
+# --distccd each, in namespaces of their own.
+root_distcc_tests() {
+	local rel=$1 units=$2 total
+	shift 2
+	hosts=$scratch/hosts-root
+	served=(0 0)
+	if distcc_hosts_start "$hosts" 2 2 "$rel"; then
+		t_pass klp-build-cc/root-distccd-two-namespaces
+	else
+		t_fail klp-build-cc/root-distccd-two-namespaces "could not start the servers (above)"
+		return 0
+	fi
+	t_check klp-build-cc/root-distccd-in-build-root grep -q \
+		'serving compiles with x86_64-linux-gnu-gcc-14 from the build root .*/roots/trixie-' "$hosts/server-1/distccd.log"
+	if ! klp root-distcc "$1" --cc-wrapper distcc -j 4 "${@:2}"; then
+		distcc_hosts_errors "$hosts"
+		return 0
+	fi
+	served_since root-distcc-both-served 0 0
+	total=$((served[0] + served[1]))
+	if [ "$total" = $((2 * units)) ]; then
+		t_pass klp-build-cc/root-distcc-all-compiles-remote
+	else
+		t_fail klp-build-cc/root-distcc-all-compiles-remote "the servers compiled $total of $units units x 2"
+	fi
+	t_check klp-build-cc/root-distcc-jobs grep -q 'compiling through distcc (-j 4)' "$scratch/root-distcc.err"
+	same_code root-distcc-identical root-local root-distcc
+	# Both, in the root: an empty cache's misses go to the servers.
+	CCACHE_DIR=$scratch/ccache-root-distcc klp root-ccache-distcc "$1" --ccache --cc-wrapper distcc -j 4 "${@:2}" || {
+		distcc_hosts_stop "$hosts"
+		return 0
+	}
+	total=$((served[0] + served[1]))
+	read -ra served < <(distcc_hosts_served "$hosts")
+	if [ $((served[0] + served[1] - total)) = $((2 * units)) ]; then
+		t_pass klp-build-cc/root-ccache-prefix-distcc
+	else
+		t_fail klp-build-cc/root-ccache-prefix-distcc "the servers compiled $((served[0] + served[1] - total)) of $((2 * units))"
+	fi
+	same_code root-ccache-distcc-identical root-local root-ccache-distcc
+	distcc_hosts_stop "$hosts"
+}
+
+# root_ccache_tests UNITS PATCH...: the root's ccache, cold then warm.
+root_ccache_tests() {
+	local units=$1 a b obj
+	shift
+	export CCACHE_DIR=$scratch/ccache-root
+	mkdir -p "$CCACHE_DIR"
+	ccache_cmd=(droot_run "$(droot_path "${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}/distro" trixie)"
+		"$CCACHE_DIR" -- ccache)
+	klp root-ccache-cold "$1" --ccache "${@:2}" || return 0
+	stat_is root-ccache-cold-misses cache_miss $((2 * units))
+	"${ccache_cmd[@]}" --zero-stats > /dev/null
+	klp root-ccache-warm "$1" --ccache "${@:2}" || return 0
+	stat_is root-ccache-warm-hits direct_cache_hit $((2 * units))
+	stat_is root-ccache-warm-no-miss cache_miss 0
+	t_check klp-build-cc/root-ccache-module-identical cmp "$scratch/root-local/livepatch-cc.ko" \
+		"$scratch/root-ccache-warm/livepatch-cc.ko"
+	a=$(kept root-local) b=$(kept root-ccache-warm)
+	while IFS= read -r obj; do
+		t_check "klp-build-cc/root-ccache-orig-identical:${obj#./}" cmp "$a/orig/$obj" "$b/orig/$obj"
+		t_check "klp-build-cc/root-ccache-patched-cold-warm:${obj#./}" cmp "$(kept root-ccache-cold)/patched/$obj" "$b/patched/$obj"
+	done < <(cd "$a/orig" && find . -name '*.o' | sort)
+}
+
+# root_usage_tests PATCH: what the root lacks, and --distccd without --distro.
+root_usage_tests() {
+	local rc=0
+	"$klp_build" "${target[@]}" -o "$scratch/u" --cc-wrapper icecc "$1" > /dev/null 2> "$scratch/u.err" || rc=$?
+	if [ "$rc" = 2 ] && grep -q 'icecc not found in the trixie build root .*, which has ccache and distcc only' "$scratch/u.err"; then
+		t_pass klp-build-cc/root-usage-no-icecc
+	else
+		t_fail klp-build-cc/root-usage-no-icecc "exit $rc: $(cat "$scratch/u.err")"
+	fi
+	rc=0
+	"$klp_build" --distccd -- --no-detach > /dev/null 2> "$scratch/u.err" || rc=$?
+	if [ "$rc" = 2 ] && grep -q -- '--distccd needs --distro' "$scratch/u.err"; then
+		t_pass klp-build-cc/root-usage-distccd-needs-distro
+	else
+		t_fail klp-build-cc/root-usage-distccd-needs-distro "exit $rc: $(cat "$scratch/u.err")"
+	fi
+}
+
 parts=${KLP_CC_TESTS:-usage ccache distcc}
-if [ "$parts" != distro ]; then
+# The test kernel, for the parts that build for it.
+if [[ " $parts " =~ \ (usage|ccache|distcc)\  ]]; then
 	tree=$("$top/testbed/build-kernel.sh")
 	target=(-s "$tree")
 fi
