@@ -81,7 +81,7 @@ TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest 
 	 $(BUILD)/klp-verify $(BUILD)/klp-units
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-kernel-612 check-distro check-distro-headers check-deploy sweep ci install clean demo bench \
+.PHONY: all check check-kernel check-kernel-612 check-distro check-distro-headers check-distro-cc-root check-deploy sweep ci install clean demo bench \
 	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
@@ -174,6 +174,11 @@ check-distro: all
 # --distro header patches in qemu (not part of `make ci`: see tests/check-distro.sh).
 check-distro-headers: all
 	tests/kpatch-suite.sh --distro $(BUILD) test-fixtures/distro-kpatches/h1-header-patches/
+
+# --ccache and --cc-wrapper distcc in Debian 13's build root, with two
+# distccd hosts run by klp-build --distccd (not part of `make ci`).
+check-distro-cc-root: all
+	KLP_CC_TESTS=root tests/klp-build-cc.sh $(BUILD)
 
 # klpctl, klp.service and klp-deb's packages in a Debian 12 VM with
 # systemd on Debian's stock 6.1 (tests/check-deploy.sh).

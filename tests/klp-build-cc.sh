@@ -29,8 +29,8 @@
 #   error, and so is --distccd without --distro.
 #   tests/klp-build-cc.sh BUILD_DIR
 # KLP_CC_TESTS: which parts ("usage ccache distcc", what make check-kernel
-# runs; make check-distro runs "distro", and "root" after its Debian 13
-# suite, which made the root and prepared the source).
+# runs; make check-distro runs "distro"; make check-distro-cc-root runs
+# "root", which makes the Debian 13 build root and source when missing).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)

@@ -22,12 +22,12 @@ step() {
 }
 
 step build make -s all
-# check-distro's downloads and preparations, niced, while the other
-# suites run (the test kernel's build above all): mostly network, the
-# rest takes idle CPU.
+# check-distro's downloads and preparations while the other suites run
+# (the test kernel's build above all): mostly network; their CPU and
+# disk work takes only what the suites leave idle (nice, ionice idle).
 prefetch_log=$(mktemp "${TMPDIR:-/tmp}/klp-ci-prefetch.XXXXXX")
 prefetch_start=$SECONDS
-nice -n 19 tests/check-distro.sh --prefetch build > "$prefetch_log" 2>&1 &
+nice -n 19 ionice -c 3 tests/check-distro.sh --prefetch build > "$prefetch_log" 2>&1 &
 prefetch_pid=$!
 step check-sanitized make -s check SANITIZE=1
 step check-valgrind make -s check-valgrind
