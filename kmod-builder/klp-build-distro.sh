@@ -158,10 +158,11 @@ distro_private_lists() {
 	[ "$(id -u)" != 0 ] || distro_private_opts+=(-o APT::Sandbox::User=root)
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" ||
 		die "$EXIT_USAGE" "cannot create $dir (set KLP_CACHE_DIR)"
-	droot_sources "$suite" | sed "s/^deb /$kind /" > "$dir/sources.list.new" &&
-		mv -f "$dir/sources.list.new" "$dir/sources.list"
+	# Two klp-builds of one release at once: one writes the sources at a time.
 	exec {distro_apt_lock}> "$dir/.lock"
 	flock "$distro_apt_lock"
+	droot_sources "$suite" | sed "s/^deb /$kind /" > "$dir/sources.list.new" &&
+		mv -f "$dir/sources.list.new" "$dir/sources.list"
 	if [ ! -f "$dir/lists/.updated" ] || [ -n "$(find "$dir/lists/.updated" -mmin +1440)" ]; then
 		msg "       apt-get update of $suite's $kind lists (private to klp-build: $dir)"
 		run apt-get "${distro_private_opts[@]}" update ||
