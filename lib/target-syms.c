@@ -449,22 +449,21 @@ static uint64_t section_offset(const struct symbol *s)
 static const unsigned char *own_bytes(const struct symbol *me, unsigned char **masked)
 {
 	uint64_t start = me->sym.st_value, size = me->sym.st_size;
-	const struct section *rela = me->sec ? me->sec->rela : NULL;
-	size_t i;
+	struct reloc *first, *r;
+	size_t nr;
 
 	*masked = NULL;
 	if (!size || !me->sec || !me->sec->data || me->obj->ehdr.e_type != ET_REL ||
 	    start > me->sec->size || size > me->sec->size - start)
 		return NULL;
 	*masked = xcalloc(size, 1);
-	for (i = 0; rela && i < rela->nr_relocs; i++) {
-		uint64_t off = rela->relocs[i].offset;
-		int width = elf_reloc_width(rela->relocs[i].type);
+	elf_symbol_relocs(me, &first, &nr);
+	for_each_reloc_in(first, nr, r) {
+		uint64_t off = r->offset - start;
+		int width = elf_reloc_width(r->type);
 
-		if (off < start)
-			continue;
-		for (; width-- > 0 && off - start < size; off++)
-			(*masked)[off - start] = 1;
+		for (; width-- > 0 && off < size; off++)
+			(*masked)[off] = 1;
 	}
 	return me->sec->data + start;
 }

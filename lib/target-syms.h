@@ -49,7 +49,9 @@ void target_free(struct target_syms *t);
 bool target_defines(const struct target_syms *t, const char *name);
 
 /*
- * Finds @sym of @from (the original object of a diff) in the target and
+ * Finds @sym of @from (the original object of a diff, its relocations
+ * sorted by elf_sort_relocs(): a local's bytes are compared without its
+ * relocated fields) in the target and
  * sets *@pos to its sympos (0 when the name is unique). Returns 0, or -1
  * with a message naming the candidates when it cannot tell which one.
  */
