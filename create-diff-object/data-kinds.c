@@ -16,14 +16,45 @@ bool is_local_rodata(const struct symbol *sym)
 }
 
 /*
- * Dynamic debug descriptors: per call site, registered by whichever
- * module holds them. Their line numbers move with every edit above
- * them, and patched code takes its own copy, as a new call site would.
+ * The state the kernel's once-only and rate-limited printing macros keep
+ * per call site, as a function's static local: DEFINE_RATELIMIT_STATE(_rs)
+ * of printk_ratelimited() and its kin, DO_ONCE_LITE()'s __already_done,
+ * RCU_LOCKDEP_WARN()'s __warned.  A module holds many of one name, size
+ * and contents, which nothing in a stripped module tells apart; the
+ * patched call site takes a fresh copy instead, as a new call site would
+ * (at worst it prints once more).
+ */
+static bool is_print_state(const struct symbol *sym)
+{
+	static const char *const names[] = { "_rs", "__already_done", "__warned", "__print_once" };
+	size_t i, len;
+	const char *dot;
+
+	if (sym->bind != STB_LOCAL || !sec_is_writable(sym->sec))
+		return false;
+	dot = strchr(sym->name, '.');
+	/* gcc names a function's static local NAME.N; a file-scope NAME is shared state. */
+	if (!dot || !dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1))
+		return false;
+	len = (size_t)(dot - sym->name);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && !strncmp(sym->name, names[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * Per call site data: dynamic debug descriptors, registered by whichever
+ * module holds them (their line numbers move with every edit above
+ * them), and the printing macros' state.  Patched code takes its own
+ * copy, as a new call site would.
  */
 bool is_callsite_data(const struct symbol *sym)
 {
-	return sym->type == STT_OBJECT && sym->sec &&
-	       (!strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose"));
+	if (sym->type != STT_OBJECT || !sym->sec)
+		return false;
+	return !strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose") ||
+	       is_print_state(sym);
 }
 
 bool is_data_section(const struct section *sec)

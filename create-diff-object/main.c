@@ -209,7 +209,8 @@ static const struct cli_tool cli = {
 	.tail = "stdout: \"changed function: NAME\" / \"new function: NAME\" per function,\n"
 		"\"(through F)\" after a caller patched for untraceable F, \"(alias A)\" after\n"
 		"a function with other names,\n"
-		"then \"new data: NAME\" and \"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
+		"then \"new data: NAME\" (\"changed\", \"copied\") and\n"
+		"\"klp symbol: .klp.sym.OBJ.NAME,POS\" lines.\n"
 		"Exit: 0 OUT.o written, 1 error, 2 usage, 3 no change, 5 unsafe change refused\n"
 		"(no OUT.o). On failure OUT.o is left as it was.\n"
 		"See create-diff-object(1).\n",
@@ -366,6 +367,14 @@ static bool reported_function(const struct symbol *p)
 	return p->include && !p->parent && p->type == STT_FUNC && !p->by_callers;
 }
 
+/* A copy of unchanged data is per call site state (is_callsite_data()). */
+static const char *data_word(const struct symbol *p)
+{
+	if (p->status == DIFF_NEW)
+		return "new";
+	return p->status == DIFF_CHANGED ? "changed" : "copied";
+}
+
 static void report(const struct cdo *c)
 {
 	size_t i;
@@ -377,7 +386,7 @@ static void report(const struct cdo *c)
 	}
 	for_each_sym(c->patched, p) {
 		if (p->include && p->type == STT_OBJECT)
-			printf("%s data: %s\n", p->status == DIFF_NEW ? "new" : "changed", p->name);
+			printf("%s data: %s\n", data_word(p), p->name);
 	}
 	for (i = 0; i < c->nr_klp_names; i++)
 		printf("klp symbol: %s\n", c->klp_names[i]);

@@ -295,7 +295,7 @@ check_directives() {
 	mapfile -t outlines < "$work/stdout"
 	for l in ${outlines[@]+"${outlines[@]}"}; do
 		case $l in
-		'changed function: '* | 'new function: '* | 'new data: '* | 'klp symbol: '*)
+		'changed function: '* | 'new function: '* | *' data: '* | 'klp symbol: '*)
 			if [ -n "${seen[$l]+x}" ]; then
 				note "printed more than once: $l"
 			fi

@@ -1,0 +1,2 @@
+/* the file being patched, linked last */
+#include "../orig.c"
