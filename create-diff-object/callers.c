@@ -135,11 +135,29 @@ static void mark_caller(struct chain *ch, struct symbol *g)
 	debug_msg("callers: %s patched as changed, through %s", g->name, ch->root->name);
 }
 
+/*
+ * TRACE_EVENT() and DECLARE_EVENT_CLASS() make their handlers notrace and
+ * reach them through the event's class: a header change they use (an
+ * inline of their TP_fast_assign) reaches them with no way to patch them.
+ */
+static bool is_trace_event_handler(const struct symbol *f)
+{
+	return !strncmp(f->name, "trace_event_raw_event_", 22) ||
+	       !strncmp(f->name, "perf_trace_", 11);
+}
+
 static void refuse_address_taken(struct chain *ch, struct symbol *u, const struct section *sec,
 				 uint64_t off)
 {
 	char *where = place_name(sec, off);
 
+	if (u == ch->root && is_trace_event_handler(u)) {
+		chain_refuse(ch, u->name,
+			     xasprintf("changed trace event handler (notrace), reached through %s", where),
+			     "ftrace cannot redirect it; if the event may go on reporting with the old code, leave it out: add KLP_IGNORE_FUNCTION() of it (klp-macros.h) to the patch of the file that defines the events (CREATE_TRACE_POINTS)");
+		free(where);
+		return;
+	}
 	chain_refuse(ch, ch->root->name,
 		     u == ch->root ?
 		     xasprintf("changed function has no __fentry__ call (notrace), and its address is taken by %s",

@@ -16,17 +16,21 @@ bool is_local_rodata(const struct symbol *sym)
 }
 
 /*
- * The state the kernel's once-only and rate-limited printing macros keep
- * per call site, as a function's static local: DEFINE_RATELIMIT_STATE(_rs)
- * of printk_ratelimited() and its kin, DO_ONCE_LITE()'s __already_done,
- * RCU_LOCKDEP_WARN()'s __warned.  A module holds many of one name, size
- * and contents, which nothing in a stripped module tells apart; the
- * patched call site takes a fresh copy instead, as a new call site would
- * (at worst it prints once more).
+ * The state the kernel's macros keep per call site, as a function's
+ * static local: DEFINE_RATELIMIT_STATE(_rs) of printk_ratelimited() and
+ * its kin, DO_ONCE_LITE()'s __already_done, RCU_LOCKDEP_WARN()'s
+ * __warned, and the lockdep class key (__key) of spin_lock_init(),
+ * init_waitqueue_head() and the like (of size 0 without lockdep).  A
+ * module holds many of one name, size and contents, which nothing in a
+ * stripped module tells apart; the patched call site takes a fresh copy
+ * instead, as a new call site would (at worst it prints once more, or
+ * lockdep sees a new lock class).
  */
-static bool is_print_state(const struct symbol *sym)
+static bool is_macro_state(const struct symbol *sym)
 {
-	static const char *const names[] = { "_rs", "__already_done", "__warned", "__print_once" };
+	static const char *const names[] = {
+		"_rs", "__already_done", "__warned", "__print_once", "__key",
+	};
 	size_t i, len;
 	const char *dot;
 
@@ -46,7 +50,7 @@ static bool is_print_state(const struct symbol *sym)
 /*
  * Per call site data: dynamic debug descriptors, registered by whichever
  * module holds them (their line numbers move with every edit above
- * them), and the printing macros' state.  Patched code takes its own
+ * them), and the kernel macros' state.  Patched code takes its own
  * copy, as a new call site would.
  */
 bool is_callsite_data(const struct symbol *sym)
@@ -54,7 +58,7 @@ bool is_callsite_data(const struct symbol *sym)
 	if (sym->type != STT_OBJECT || !sym->sec)
 		return false;
 	return !strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose") ||
-	       is_print_state(sym);
+	       is_macro_state(sym);
 }
 
 bool is_data_section(const struct section *sec)
