@@ -81,7 +81,7 @@ TOOLS := $(BUILD)/create-diff-object $(BUILD)/klp-convert $(BUILD)/klp-manifest 
 	 $(BUILD)/klp-verify $(BUILD)/klp-units
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-kernel check-kernel-612 check-distro check-distro-headers check-distro-cc-root check-deploy sweep ci install clean demo bench \
+.PHONY: all check check-kernel check-kernel-612 check-distro check-distro-headers check-distro-user check-distro-cc-root check-deploy sweep ci install clean demo bench \
 	shellcheck check-valgrind fuzz fuzz-run fuzz-long
 # Keep the unit tests' objects: they are intermediates make would delete.
 .SECONDARY:
@@ -173,7 +173,13 @@ check-distro: all
 
 # --distro header patches in qemu (not part of `make ci`: see tests/check-distro.sh).
 check-distro-headers: all
-	tests/kpatch-suite.sh --distro $(BUILD) test-fixtures/distro-kpatches/h1-header-patches/
+	KLP_CACHE_DIR=$${KLP_CACHE_DIR:-$(CURDIR)/.cache} \
+		tests/kpatch-suite.sh --distro $(BUILD) test-fixtures/distro-kpatches/h1-header-patches/
+
+# A whole --distro build for Debian 13 by a user who is not root, booted
+# with --test (also part of check-distro).
+check-distro-user: all
+	tests/distro-user-build.sh $(BUILD)
 
 # --ccache and --cc-wrapper distcc in Debian 13's build root, with two
 # distccd hosts run by klp-build --distccd (not part of `make ci`).

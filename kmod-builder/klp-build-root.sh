@@ -78,10 +78,14 @@ droot_once() {
 # droot_unpack_root DIR SUITE: mmdebstrap's tar stream unpacked by this
 # user (no device nodes: bwrap gives /dev), with what it was made from.
 droot_unpack_root() {
-	local dir=$1 suite=$2 mode=unshare
-	[ "$(id -u)" != 0 ] || mode=root
+	local dir=$1 suite=$2 mode=unshare tmp=/tmp
+	# In unshare mode the root being made belongs to the user namespace's
+	# subordinate ids, which cannot enter a directory private to this
+	# user (klp-build's scratch directory, a home of mode 0700): mmdebstrap
+	# makes it in the system's /tmp.
+	[ "$(id -u)" != 0 ] || { mode=root tmp=${TMPDIR:-/tmp}; }
 	mkdir -p "$dir"
-	droot_mmdebstrap "$mode" "$suite" - --include="$droot_packages" |
+	TMPDIR=$tmp droot_mmdebstrap "$mode" "$suite" - --include="$droot_packages" |
 		tar -x -C "$dir" --exclude='./dev/*' || return
 	[ -x "$dir/usr/bin/gcc" ] || return
 	printf '%s %s\n' "$suite" "$droot_recipe" > "$dir/.klp-build-root"

@@ -7,7 +7,8 @@
 # 6.1 release, bookworm-backports' 6.12.95+deb12-amd64 and Debian 13's
 # 6.12.117+deb13-amd64 (through a trixie build root), each module proven
 # in qemu on that exact vmlinuz; --list-releases, and the build roots
-# for a user who is not root. ccache and distcc in the trixie build root
+# for a user who is not root, with a whole build and boot of theirs.
+# ccache and distcc in the trixie build root
 # are `make check-distro-cc-root` (about 4 minutes more, outside the
 # CI's time budget).
 #   tests/check-distro.sh [BUILD_DIR]
@@ -85,6 +86,7 @@ prefetch() {
 			> "$out/${rel:-default}.log" 2>&1 || rc=$?
 		printf 'check-distro --prefetch: %s: klp-build exit %s (3: prepared)\n' "${rel:-default}" "$rc"
 	done
+	"$top/tests/distro-user-build.sh" --prefetch "$2"
 }
 
 if [ "${1:-}" = --prefetch ]; then
@@ -118,4 +120,7 @@ KLP_CC_TESTS=distro "$top/tests/klp-build-cc.sh" "${1:-$top/build}" ||
 # After the suites: which releases they cached.
 "$top/tests/distro-releases.sh" "${1:-$top/build}" ||
 	t_fail check-distro "tests/distro-releases.sh itself failed (above)"
+# After build-root-user.sh (in distro-releases.sh): that user's whole build.
+"$top/tests/distro-user-build.sh" "${1:-$top/build}" ||
+	t_fail check-distro "tests/distro-user-build.sh itself failed (above)"
 t_summary

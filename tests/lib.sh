@@ -97,3 +97,14 @@ t_summary() {
 	[ "$klp_results_owned" = 0 ] || rm -f "$KLP_RESULTS"
 	[ "$f" -eq 0 ]
 }
+
+# as_user CMD...: CMD as the suite's $test_user, a user who is not root
+# (the suite's own user when it is not run as root).
+# shellcheck disable=SC2154 # test_user is the suite's
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u "$test_user" -- env PATH=/usr/bin:/bin:/usr/sbin:/sbin "$@"
+	else
+		"$@"
+	fi
+}
