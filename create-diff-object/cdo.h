@@ -70,6 +70,7 @@ struct special {
 	struct section *pair;		/* .orc_unwind beside .orc_unwind_ip */
 	size_t entry_size, pair_size, nr_entries;
 	bool *kept;
+	bool *left_out;			/* for a key of a module (special.c) */
 };
 
 struct cdo {
@@ -142,6 +143,7 @@ bool pieces_equal(const struct reloc_dest *a, const struct reloc_dest *b, int de
 /* data-kinds.c */
 bool is_local_rodata(const struct symbol *sym);
 bool is_callsite_data(const struct symbol *sym);
+bool is_macro_state(const struct symbol *sym);
 bool is_data_section(const struct section *sec);
 
 /* compare.c */

@@ -22,11 +22,11 @@ bool is_local_rodata(const struct symbol *sym)
  * __warned, and the lockdep class key (__key) of spin_lock_init(),
  * init_waitqueue_head() and the like (of size 0 without lockdep).  A
  * module holds many of one name, size and contents, which nothing in a
- * stripped module tells apart; the patched call site takes a fresh copy
- * instead, as a new call site would (at worst it prints once more, or
- * lockdep sees a new lock class).
+ * stripped module tells apart: there the patched call site takes a fresh
+ * copy instead (include.c), as a new call site would (at worst it prints
+ * once more, or lockdep sees a new lock class).
  */
-static bool is_macro_state(const struct symbol *sym)
+bool is_macro_state(const struct symbol *sym)
 {
 	static const char *const names[] = {
 		"_rs", "__already_done", "__warned", "__print_once", "__key",
@@ -34,7 +34,8 @@ static bool is_macro_state(const struct symbol *sym)
 	size_t i, len;
 	const char *dot;
 
-	if (sym->bind != STB_LOCAL || !sec_is_writable(sym->sec))
+	if (sym->type != STT_OBJECT || sym->bind != STB_LOCAL || !sym->sec ||
+	    !sec_is_writable(sym->sec))
 		return false;
 	dot = strchr(sym->name, '.');
 	/* gcc names a function's static local NAME.N; a file-scope NAME is shared state. */
@@ -48,17 +49,14 @@ static bool is_macro_state(const struct symbol *sym)
 }
 
 /*
- * Per call site data: dynamic debug descriptors, registered by whichever
- * module holds them (their line numbers move with every edit above
- * them), and the kernel macros' state.  Patched code takes its own
- * copy, as a new call site would.
+ * Dynamic debug descriptors: per call site, registered by whichever
+ * module holds them. Their line numbers move with every edit above
+ * them, and patched code takes its own copy, as a new call site would.
  */
 bool is_callsite_data(const struct symbol *sym)
 {
-	if (sym->type != STT_OBJECT || !sym->sec)
-		return false;
-	return !strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose") ||
-	       is_macro_state(sym);
+	return sym->type == STT_OBJECT && sym->sec &&
+	       (!strcmp(sym->sec->name, "__dyndbg") || !strcmp(sym->sec->name, "__verbose"));
 }
 
 bool is_data_section(const struct section *sec)

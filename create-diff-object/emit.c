@@ -105,17 +105,16 @@ static void aim_call_at_own_function(struct section *to, uint64_t off, uint32_t 
 }
 
 /* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
-static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
-		      int64_t addend, struct section *to, uint64_t off)
+/*
+ * A record of klp relocation @name at @to+@off; @relaobj is the object
+ * whose .klp.rela section takes it when it is not the symbol's, or NULL.
+ */
+static void add_klp_record(struct cdo *c, const char *name, const char *relaobj, uint32_t type,
+			   int64_t addend, struct section *to, uint64_t off)
 {
 	struct klp_build_reloc rec = { 0 };
-	unsigned long pos = 0;
 	uint64_t at;
-	char *name;
 
-	if (target_sympos(c->kernel_syms, c->orig, orig_sym, &pos))
-		return -1;
-	name = xasprintf(".klp.sym.%s.%s,%lu", c->objname, orig_sym->name, pos);
 	rec.addend = addend;
 	rec.type = type;
 	/* Allocated only to keep modpost quiet: the post-link step removes it. */
@@ -127,10 +126,39 @@ static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t typ
 		    elf_section_symbol(to), off);
 	add_pointer(c, c->meta_relocs, at + offsetof(struct klp_build_reloc, symname),
 		    elf_section_symbol(c->meta_strtab), meta_string(c, name));
+	if (relaobj)
+		add_pointer(c, c->meta_relocs, at + offsetof(struct klp_build_reloc, objname),
+			    elf_section_symbol(c->meta_strtab), meta_string(c, relaobj));
 	remember_klp_name(c, name);
-	free(name);
 	aim_call_at_own_function(to, off, type);
+}
+
+static int klp_record(struct cdo *c, const struct symbol *orig_sym, uint32_t type,
+		      int64_t addend, struct section *to, uint64_t off)
+{
+	unsigned long pos = 0;
+	char *name;
+
+	if (target_sympos(c->kernel_syms, c->orig, orig_sym, &pos))
+		return -1;
+	name = xasprintf(".klp.sym.%s.%s,%lu", c->objname, orig_sym->name, pos);
+	add_klp_record(c, name, NULL, type, addend, to, off);
+	free(name);
 	return 0;
+}
+
+/*
+ * Another module's export, used by this module's patched code: a plain
+ * undefined symbol would make the livepatch depend on that module, and
+ * fail to load without it. Exported names are unique in their module.
+ */
+static void klp_export_record(struct cdo *c, const char *owner, const char *name, uint32_t type,
+			      int64_t addend, struct section *to, uint64_t off)
+{
+	char *klpname = xasprintf(".klp.sym.%s.%s,0", owner, name);
+
+	add_klp_record(c, klpname, c->objname, type, addend, to, off);
+	free(klpname);
 }
 
 static struct symbol *undefined_global(struct cdo *c, const char *name)
@@ -145,10 +173,11 @@ static struct symbol *undefined_global(struct cdo *c, const char *name)
 }
 
 /*
- * A reference to something the kernel already has. Exported by vmlinux
- * or by another module: a plain undefined symbol, which the module
- * loader resolves. Otherwise a klp record, and so for what the patched
- * module exports itself: it may be loaded after the patch.
+ * A reference to something the kernel already has. Exported by vmlinux:
+ * a plain undefined symbol, which the module loader resolves. Otherwise
+ * a klp record: for another module's export (resolved when the patched
+ * module loads, which needs that module), and for what the patched
+ * module has or exports itself (it may be loaded after the patch).
  */
 static int external(struct cdo *c, const struct symbol *psym, const struct reloc_dest *t,
 		    const struct reloc *r, struct section *to, uint64_t off)
@@ -162,8 +191,12 @@ static int external(struct cdo *c, const struct symbol *psym, const struct reloc
 			psym->name);
 		return -1;
 	}
-	if (owner && (strcmp(owner, c->objname) || !strcmp(owner, "vmlinux")))
+	if (owner && (!strcmp(owner, "vmlinux") || !strcmp(c->objname, "vmlinux")))
 		goto plain;
+	if (owner && strcmp(owner, c->objname)) {
+		klp_export_record(c, owner, name, r->type, t->off, to, off);
+		return 0;
+	}
 	/* A new function of another file of the patch: the module has it. */
 	if (!psym->sec && patch_defines(c, name))
 		goto plain;

@@ -58,10 +58,21 @@ static void include_piece(struct worklist *w, struct section *sec, int64_t off)
 	push_piece(w, sec, off, piece_end(sec, off));
 }
 
-static bool needs_copy(const struct symbol *sym)
+static bool needs_copy(struct cdo *c, const struct symbol *sym)
 {
 	if (sym->status == DIFF_NEW || is_callsite_data(sym))
 		return true;
+	if (is_macro_state(sym)) {
+		/* Of size 0 (a lockdep key without lockdep) it holds no state to share. */
+		if (sym->status == DIFF_CHANGED || !sym->sym.st_size)
+			return true;
+		if (c->kernel_syms_are_orig || !sym->twin ||
+		    target_tells_apart(c->kernel_syms, c->orig, sym->twin))
+			return false;
+		debug_msg("include: %s: the running kernel's cannot be told apart; the patch takes its own copy",
+			  sym->name);
+		return true;
+	}
 	return sym->type == STT_OBJECT && sym->status == DIFF_CHANGED && is_local_rodata(sym);
 }
 
@@ -95,7 +106,7 @@ static int follow(struct cdo *c, struct worklist *w, const struct section *base,
 			return 0;
 		if (t.sym->parent && t.sym->parent->include)
 			return 0;
-		if (needs_copy(t.sym) && (t.sym->type == STT_FUNC || t.sym->type == STT_OBJECT))
+		if (needs_copy(c, t.sym) && (t.sym->type == STT_FUNC || t.sym->type == STT_OBJECT))
 			include_symbol(w, t.sym, t.sym->status == DIFF_NEW ? "new, used by included code" :
 					  "changed read-only or call-site data, copied");
 		else if (!t.sym->include)

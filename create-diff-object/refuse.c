@@ -96,7 +96,7 @@ static void check_references(struct cdo *c, struct symbol *f)
 
 static void check_data(struct cdo *c, struct symbol *d)
 {
-	if (is_local_rodata(d) || is_callsite_data(d))
+	if (is_local_rodata(d) || is_callsite_data(d) || is_macro_state(d))
 		return;	/* the patch carries a copy of its own */
 	refuse(c, d->name, xasprintf("changed initializer of existing data (section %s)", d->sec->name),
 	       "a live patch cannot change data already in memory; keep the old initializer and set the new value from a patch callback, or use a shadow variable");

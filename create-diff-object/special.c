@@ -109,6 +109,7 @@ static int add_special(struct cdo *c, struct section *sec, size_t size)
 	sp->entry_size = size;
 	sp->nr_entries = (sec->size + size - 1) / size;
 	sp->kept = xcalloc(sp->nr_entries, sizeof(*sp->kept));
+	sp->left_out = xcalloc(sp->nr_entries, sizeof(*sp->left_out));
 	if (!strcmp(sec->name, ".orc_unwind_ip")) {
 		sp->pair = elf_find_section(c->patched, ".orc_unwind");
 		sp->pair_size = special_entry_size(c, ".orc_unwind");
@@ -233,16 +234,89 @@ static void entry_relocs(const struct special *sp, size_t i, struct reloc **firs
 	elf_range_relocs(sp->sec, i * sp->entry_size, (i + 1) * sp->entry_size, first, nr);
 }
 
+/*
+ * The key of a jump label or static call site in a module's patched code,
+ * when it is the module's own or another module's (a tracepoint of xfs
+ * in xfs): its klp relocation is applied only when that module loads,
+ * after the kernel has read the livepatch's tables (jump_label and
+ * static_call's MODULE_STATE_COMING), where an unresolved key reads as
+ * a pointer into the livepatch itself. NULL for vmlinux's exports.
+ */
+static const char *module_key(const struct cdo *c, const struct special *sp, struct reloc *first,
+			      size_t nr)
+{
+	size_t at = !strcmp(sp->sec->name, "__jump_table") ? 8 :
+		    !strcmp(sp->sec->name, ".static_call_sites") ? 4 : 0;
+	struct reloc_dest t;
+	struct reloc *r;
+
+	if (!at || !strcmp(c->objname, "vmlinux"))
+		return NULL;
+	for_each_reloc_in(first, nr, r) {
+		const char *owner;
+
+		if (r->offset % sp->entry_size != at)
+			continue;
+		resolve_dest(sp->sec, r, &t);
+		if (t.kind != DEST_SYMBOL || t.sym->include)
+			return NULL;
+		owner = symvers_owner(c->symvers, t.sym->name);
+		return t.sym->sec || !owner || strcmp(owner, "vmlinux") ? t.sym->name : NULL;
+	}
+	return NULL;
+}
+
+static const char *entry_user(const struct special *sp, struct reloc *first, size_t nr)
+{
+	struct reloc_dest t;
+	struct reloc *r;
+
+	for_each_reloc_in(first, nr, r) {
+		resolve_dest(sp->sec, r, &t);
+		if (t.kind == DEST_SYMBOL && t.sym->type == STT_FUNC && t.sym->include)
+			return t.sym->name;
+	}
+	return "?";
+}
+
+/*
+ * Left out: a static call site then calls through its trampoline, as
+ * before the kernel optimizes it; a tracepoint's jump label stays off
+ * (the event is not reported from the patched code). Any other jump
+ * label would stay in its initial state: refused.
+ */
+static bool leave_out_module_key(struct cdo *c, struct special *sp, struct reloc *first,
+				 size_t nr)
+{
+	const char *key = module_key(c, sp, first, nr);
+	const char *user;
+
+	if (!key)
+		return false;
+	user = entry_user(sp, first, nr);
+	if (!strcmp(sp->sec->name, ".static_call_sites")) {
+		debug_msg("special: %s: static call site of %s left out (key of module %s); it calls through the trampoline",
+			  user, key, c->objname);
+	} else if (!strncmp(key, "__tracepoint_", 13)) {
+		warn_msg(c->patched->path, "%s: the tracepoint %s stays off in the patched code: its key is module %s's, which the kernel resolves only after the livepatch's jump labels are set up",
+			 user, key + 13, c->objname);
+	} else {
+		refuse(c, user, xasprintf("uses the jump label %s, a key of module %s", key, c->objname),
+		       "the kernel sets up the livepatch's jump labels before it resolves a module's symbols, so the branch would stay as compiled; test the key with static_key_enabled() instead");
+	}
+	return true;
+}
+
 static int keep_entries(struct cdo *c, struct special *sp, bool *progress)
 {
-	size_t i;
+	size_t i, refusals;
 	int ret = 0;
 
 	for (i = 0; i < sp->nr_entries; i++) {
 		struct reloc *first, *r;
 		size_t nr;
 
-		if (sp->kept[i])
+		if (sp->kept[i] || sp->left_out[i])
 			continue;
 		entry_relocs(sp, i, &first, &nr);
 		for_each_reloc_in(first, nr, r) {
@@ -252,6 +326,14 @@ static int keep_entries(struct cdo *c, struct special *sp, bool *progress)
 		}
 		if (!sp->kept[i])
 			continue;
+		refusals = c->nr_refusals;
+		if (leave_out_module_key(c, sp, first, nr)) {
+			sp->kept[i] = false;
+			sp->left_out[i] = true;
+			if (c->nr_refusals != refusals)
+				ret = -1;
+			continue;
+		}
 		*progress = true;
 		ret |= include_relocs(c, sp->sec, first, nr, sp->sec->name);
 	}
@@ -327,7 +409,9 @@ void free_special(struct cdo *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr_specials; i++)
+	for (i = 0; i < c->nr_specials; i++) {
 		free(c->specials[i].kept);
+		free(c->specials[i].left_out);
+	}
 	free(c->specials);
 }

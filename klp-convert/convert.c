@@ -196,7 +196,7 @@ static int move_relocs(struct convert *cv, struct symbol *sym, const char *klpna
 				rela->relocs[n++] = r;
 				continue;
 			}
-			if (klp_add_reloc(cv->obj, rela->base, r.offset, r.type, klpname, r.addend))
+			if (klp_add_reloc(cv->obj, rela->base, r.offset, r.type, klpname, NULL, r.addend))
 				return -1;
 		}
 		rela->nr_relocs = n;

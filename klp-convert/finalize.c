@@ -18,8 +18,9 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 	uint64_t at = i * sizeof(struct klp_build_reloc);
 	const struct reloc *place = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, place));
 	const struct reloc *name = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, symname));
+	const struct reloc *obj = elf_reloc_at(recs->rela, at + offsetof(struct klp_build_reloc, objname));
 	struct klp_build_reloc rec;
-	const char *klpname;
+	const char *klpname, *relaobj = NULL;
 	uint64_t where;
 
 	if (!place || !name || !place->sym->sec) {
@@ -30,6 +31,11 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 	klpname = klp_record_string(cv->obj, KLP_RELOCS_SEC, name);
 	if (!klpname)
 		return -1;
+	if (obj) {
+		relaobj = klp_record_string(cv->obj, KLP_RELOCS_SEC, obj);
+		if (!relaobj)
+			return -1;
+	}
 	if (place_add_overflows(place->sym->sym.st_value, place->addend, &where)) {
 		err_msg(cv->obj->path, "%s: record %zu places its relocation before the start of %s; the module is corrupt, rebuild it",
 			KLP_RELOCS_SEC, i, place->sym->sec->name);
@@ -37,7 +43,7 @@ static int finalize_one(struct convert *cv, const struct section *recs, size_t i
 	}
 	memcpy(&rec, recs->data + at, sizeof(rec));
 	cv->converted++;
-	return klp_add_reloc(cv->obj, place->sym->sec, where, rec.type, klpname, rec.addend);
+	return klp_add_reloc(cv->obj, place->sym->sec, where, rec.type, klpname, relaobj, rec.addend);
 }
 
 int finalize_records(struct convert *cv)

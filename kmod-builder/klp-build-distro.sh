@@ -708,6 +708,15 @@ distro_verify_args() {
 			printf '%s\n' --changed "$mod:$obj:$f"
 		done < <(distro_changed_functions "$obj")
 	done
+	# Other modules whose exports patched code calls (.klp.sym.MOD.NAME,0).
+	for obj in "${objects[@]}"; do
+		[ -f "$(diff_out "$obj").stdout" ] || continue
+		while read -r mod; do
+			[ "$mod" = vmlinux ] || [ -n "${stock[$mod]:-}" ] || [ -z "$mod" ] && continue
+			printf '%s\n' --module "$mod=$(distro_module_of_object "$mod" '')"
+			stock[$mod]=1
+		done < <(sed -n 's/^klp symbol: \.klp\.sym\.\([^.]*\)\..*/\1/p' "$(diff_out "$obj").stdout")
+	done
 }
 
 # Checked again on the finished module, not trusted from the differ: each

@@ -72,7 +72,7 @@ static struct section *klp_rela_section(struct elf_obj *obj, const char *symobj,
 }
 
 int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
-		  uint32_t type, const char *klpname, int64_t addend)
+		  uint32_t type, const char *klpname, const char *relaobj, int64_t addend)
 {
 	struct klp_sym_name ks;
 	size_t size = klp_reloc_size(type);
@@ -96,7 +96,7 @@ int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
 	}
 	bytes = elf_sec_writable(target);
 	memset(bytes + offset, 0, size);
-	elf_add_reloc(klp_rela_section(obj, ks.obj, target), offset, type,
+	elf_add_reloc(klp_rela_section(obj, relaobj ? relaobj : ks.obj, target), offset, type,
 		      klp_symbol(obj, klpname), addend);
 	return 0;
 }

@@ -33,9 +33,11 @@ int klp_parse_symbol(const char *klpname, struct klp_sym_name *ks);
  * Adds a livepatch relocation at @target+@offset against @klpname,
  * creating its symbol and its .klp.rela section as needed, and zeroes
  * the bytes under it (the x86 loader refuses to relocate nonzero bytes).
+ * The section is .klp.rela.@relaobj.*, or with @relaobj NULL that of
+ * the symbol's object.
  */
 int klp_add_reloc(struct elf_obj *obj, struct section *target, uint64_t offset,
-		  uint32_t type, const char *klpname, int64_t addend);
+		  uint32_t type, const char *klpname, const char *relaobj, int64_t addend);
 
 /*
  * The NUL-terminated string a record field of section @recsec points

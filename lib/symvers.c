@@ -21,6 +21,21 @@ struct symvers {
 	size_t nr, cap;
 };
 
+/*
+ * Module.symvers names a module by its path in the tree (fs/ceph/ceph,
+ * sound/core/snd-pcm); the livepatch core by its name (ceph, snd_pcm).
+ */
+static char *module_name(const char *owner)
+{
+	const char *slash = strrchr(owner, '/');
+	char *name = xstrdup(slash ? slash + 1 : owner), *p;
+
+	for (p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return name;
+}
+
 static int parse_line(struct symvers *sv, char *line, const char *path, size_t lineno)
 {
 	char *fields[5], *save = NULL, *tok;
@@ -40,7 +55,7 @@ static int parse_line(struct symvers *sv, char *line, const char *path, size_t l
 	}
 	e = xcalloc(1, sizeof(*e));
 	e->name = xstrdup(fields[1]);
-	e->owner = xstrdup(fields[2]);
+	e->owner = module_name(fields[2]);
 	e->ns = n > 4 ? xstrdup(fields[4]) : NULL;
 	grow_array((void **)&sv->all, &sv->cap, sv->nr + 1, sizeof(*sv->all));
 	sv->all[sv->nr++] = e;

@@ -596,6 +596,21 @@ out:
 	return ret;
 }
 
+bool target_tells_apart(struct target_syms *t, const struct elf_obj *from,
+			const struct symbol *sym)
+{
+	struct candidates c = { 0 };
+	bool found;
+
+	/* A table that does not read, or lacks the name, errs where it is used. */
+	if (target_read(t))
+		return true;
+	collect(t, sym->name, &c);
+	found = c.n == 0 || pick(t, from, sym, &c);
+	free(c.v);
+	return found;
+}
+
 size_t target_candidates(const struct target_syms *t, const char *name,
 			 struct symbol ***out)
 {

@@ -59,6 +59,12 @@ int target_sympos(const struct target_syms *t, const struct elf_obj *from,
 		  const struct symbol *sym, unsigned long *pos);
 
 /* The symbols named @name as kallsyms lists them, in its order (free *@out). */
+/*
+ * Whether target_sympos() would find which of @t's symbols @sym of
+ * @from is (reading @t's symbols if not yet read), without its error.
+ */
+bool target_tells_apart(struct target_syms *t, const struct elf_obj *from,
+			const struct symbol *sym);
 size_t target_candidates(const struct target_syms *t, const char *name,
 			 struct symbol ***out);
 const char *target_file_of(const struct target_syms *t, const struct symbol *sym);

@@ -54,6 +54,12 @@ struct klp_build_reloc {
 	int64_t addend;
 	uint32_t type;				/* x86_64 relocation type */
 	uint32_t reserved;
+	/*
+	 * The object whose .klp.rela section takes it, when it is not the
+	 * symbol's: a module's call to another module's export is resolved
+	 * when the calling module loads (NULL: the symbol's object).
+	 */
+	KLP_PTR(const char *, objname);
 };
 
 /*
