@@ -144,6 +144,8 @@ bool pieces_equal(const struct reloc_dest *a, const struct reloc_dest *b, int de
 bool is_local_rodata(const struct symbol *sym);
 bool is_callsite_data(const struct symbol *sym);
 bool is_macro_state(const struct symbol *sym);
+/* Whether included code's reference to @sym takes a copy of it (include.c). */
+bool needs_copy(struct cdo *c, const struct symbol *sym);
 bool is_data_section(const struct section *sec);
 
 /* compare.c */

@@ -58,7 +58,7 @@ static void include_piece(struct worklist *w, struct section *sec, int64_t off)
 	push_piece(w, sec, off, piece_end(sec, off));
 }
 
-static bool needs_copy(struct cdo *c, const struct symbol *sym)
+bool needs_copy(struct cdo *c, const struct symbol *sym)
 {
 	if (sym->status == DIFF_NEW || is_callsite_data(sym))
 		return true;

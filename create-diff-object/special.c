@@ -242,7 +242,7 @@ static void entry_relocs(const struct special *sp, size_t i, struct reloc **firs
  * static_call's MODULE_STATE_COMING), where an unresolved key reads as
  * a pointer into the livepatch itself. NULL for vmlinux's exports.
  */
-static const char *module_key(const struct cdo *c, const struct special *sp, struct reloc *first,
+static const char *module_key(struct cdo *c, const struct special *sp, struct reloc *first,
 			      size_t nr)
 {
 	size_t at = !strcmp(sp->sec->name, "__jump_table") ? 8 :
@@ -258,7 +258,8 @@ static const char *module_key(const struct cdo *c, const struct special *sp, str
 		if (r->offset % sp->entry_size != at)
 			continue;
 		resolve_dest(sp->sec, r, &t);
-		if (t.kind != DEST_SYMBOL || t.sym->include)
+		/* In the livepatch itself: a dynamic debug descriptor's copy. */
+		if (t.kind != DEST_SYMBOL || t.sym->include || needs_copy(c, t.sym))
 			return NULL;
 		owner = symvers_owner(c->symvers, t.sym->name);
 		return t.sym->sec || !owner || strcmp(owner, "vmlinux") ? t.sym->name : NULL;

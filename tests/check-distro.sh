@@ -31,9 +31,8 @@ cases=(01-proc-string 02-new-function 06-nonexported-symbol 07-sympos
 # from its stock .ko), which the test kernel does not build; and a
 # header patch refused. h1's header patches (units chosen from the -dbg
 # package's DWARF, one of them reaching 214 units) run in
-# `make check-distro-headers`, not here: some 430 compiles (about 20
-# minutes on 2 cores), and their build still stops on stock modules'
-# duplicate local names (gfs2's __func__.0).
+# `make check-distro-headers`, not here: some 480 compiles (about 20
+# minutes on 2 cores).
 for d in "$top"/test-fixtures/distro-kpatches/*/; do
 	[[ $d == */h1-header-patches/ ]] || cases+=("$d")
 done
