@@ -325,6 +325,8 @@ distro_distcc() {
 	fi
 	# shellcheck source=/dev/null
 	. "$hosts"
+	# distccd, started as root, runs as user distccd: it must reach its log.
+	chmod go+x "$work"
 	distcc_hosts_start "$dir" 2 2 >> "$log" 2>&1 || fail "starting the distccd servers failed"
 	distro_build distcc --cc-wrapper distcc || { distcc_hosts_stop "$dir"; fail "klp-build through distcc failed"; }
 	served=$(distcc_hosts_served "$dir")
