@@ -104,10 +104,11 @@ static void aim_call_at_own_function(struct section *to, uint64_t off, uint32_t 
 	memcpy(bytes + off, &disp, sizeof(disp));
 }
 
-/* A reference the livepatch core resolves at load: see support-templates/klp-records.h. */
 /*
- * A record of klp relocation @name at @to+@off; @relaobj is the object
- * whose .klp.rela section takes it when it is not the symbol's, or NULL.
+ * A reference the livepatch core resolves at load (support-templates/
+ * klp-records.h): a record of klp relocation @name at @to+@off; @relaobj
+ * is the object whose .klp.rela section takes it when it is not the
+ * symbol's, or NULL.
  */
 static void add_klp_record(struct cdo *c, const char *name, const char *relaobj, uint32_t type,
 			   int64_t addend, struct section *to, uint64_t off)

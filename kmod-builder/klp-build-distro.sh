@@ -308,7 +308,7 @@ distro_download() {
 # The image's /boot/System.map is a stub naming the -dbg package, which
 # has the real one first in its archive and vmlinux next: only these are
 # unpacked, and of vmlinux only its notes (distro_kernel_notes) and,
-# without its debug info, its symbols and contents (some 60 MiB instead
+# without its debug info, its symbols and contents (some 100 MiB instead
 # of 600: the differ's --symbols, whose file symbols tell apart the
 # hundreds of locals of one name, __func__.0, that System.map cannot).
 distro_system_map() {
