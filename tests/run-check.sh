@@ -26,5 +26,6 @@ cd "$top"
 "$top/tests/klp-manifest.sh" "$build"
 "$top/tests/klp-verify.sh" "$build"
 "$top/tests/klp-units.sh" "$build"
+"$top/tests/run-vm-console.sh"
 "$top/tests/shellcheck.sh"
 t_summary
