@@ -238,6 +238,13 @@ cp "$seed" "$d/kc-type.ko"
 kc_sym=$(readelf -rW "$seed" | sed -n '/^Relocation section .\.rela\.text\.cmdline_proc_show/,/^$/s/^[0-9a-f]\{16\}  \([0-9a-f]\{8\}\)[0-9a-f]\{8\} .*/\1/p' | head -1)
 poke_rela "$d/kc-type.ko" .rela.text.cmdline_proc_show 0 info $(((0x$kc_sym << 32) | 0xff))
 kc_expect finalize-type-unknown 1 'has type 255, which x86_64 does not define' --finalize "$d/kc-type.ko" "$d/out.o"
+# Record 5's objname (the module whose .klp.rela takes it) pointed far
+# past the string table: record 6's name relocation moved onto that field.
+cp "$top/test-fixtures/fuzz/seeds/prefinal-livepatch-s07.ko" "$d/kc-objname.ko"
+poke_rela "$d/kc-objname.ko" .rela.klp_build.relocs 13 offset $((5 * 40 + 32))
+poke_rela "$d/kc-objname.ko" .rela.klp_build.relocs 13 addend 0x7fffffff00
+kc_expect finalize-objname-outside 1 "klp_build.relocs: a record's name lies outside its string table" \
+	--finalize "$d/kc-objname.ko" "$d/out.o"
 kc_expect out-is-symbols 1 'out_check: the output is the input' --symbols "$d/good.o" "$d/kc.ko" "$d/good.o"
 kept kc-out-is-symbols "$d/good.o" "$d/good.keep"
 printf '0x00000000\tkfree\tvmlinux\tEXPORT_SYMBOL\t\n' > "$d/good.symvers"
