@@ -65,13 +65,19 @@ t_check() {
 # seconds more, then sends SIG: SIGINT to the whole group, as a
 # terminal's Ctrl-C does (without job control a background job would
 # start with SIGINT ignored); any other to CMD alone, as kill(1) and
-# timeout(1) send it. CMD's exit status goes in t_interrupt_rc.
+# timeout(1) send it. CMD's exit status goes in t_interrupt_rc. CMD
+# starts with SIGINT and SIGQUIT at their defaults: a suite started as a
+# background job (nohup ... &) inherits them ignored, and a shell cannot
+# trap a signal ignored at its start, so klp-build would rightly ignore
+# the Ctrl-C that this stands for (perl, of Debian's essential
+# perl-base, can reset them before it execs).
 t_interrupt_rc=0
 t_interrupt() {
 	local sig=$1 log=$2 pattern=$3 delay=$4 pid
 	shift 4
 	set -m
-	"$@" > /dev/null 2> "$log" &
+	perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"' \
+		-- "$@" > /dev/null 2> "$log" &
 	pid=$!
 	set +m
 	for _ in $(seq 600); do
