@@ -147,14 +147,6 @@ cc_in_farm() {
 	[ -n "$cc_farm" ] && [ "$1" = patched ] && [ "$overlay" = "$scratch/src" ]
 }
 
-# cc_compile_dir orig|patched: where the unit's command runs.
-cc_compile_dir() {
-	if cc_in_farm "$1"; then
-		printf '%s' "$cc_farm"
-	else
-		printf '%s' "$srcdir"
-	fi
-}
 
 # ---- progress of the compile phases ----
 #
