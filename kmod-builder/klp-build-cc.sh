@@ -103,7 +103,11 @@ cc_jobs() {
 # reinstalled gcc of the same version is no other compiler), paths under
 # the compile's directory hashed as relative ones. The directory stays
 # hashed (no CCACHE_NOHASHDIR): an object with debug info names it, and
-# the patched compiles map it to the tree's.
+# the patched compiles map it to the tree's. Depend mode: a miss runs
+# no preprocessor of its own (a quarter more than the compile, measured
+# on fs/namespace.c), ccache reads the headers from the -Wp,-MMD file
+# kbuild's command writes; with -nostdinc no header is a system one,
+# which -MMD would leave out.
 cc_ccache_env() {
 	local dir
 	dir=${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}/ccache
@@ -113,6 +117,7 @@ cc_ccache_env() {
 	cc_root_bind "$CCACHE_DIR"
 	export CCACHE_COMPILERCHECK=${CCACHE_COMPILERCHECK:-content}
 	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$srcdir}
+	[ -n "${CCACHE_NODEPEND+set}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND-1}
 	if [ -n "$cc_wrapper" ]; then
 		export CCACHE_PREFIX=$cc_wrapper
 	fi
@@ -122,22 +127,20 @@ cc_ccache_env() {
 # of the tree (kbuild's relative paths resolve as in the tree) and
 # .klp-scratch, the scratch directory under a name that does not change.
 cc_farm_make() {
-	local e
 	cc_farm=$scratch/cc-tree
 	mkdir -p -- "$cc_farm"
-	while IFS= read -r -d '' e; do
-		ln -s -- "$e" "$cc_farm/${e##*/}"
-	done < <(find "$srcdir" -mindepth 1 -maxdepth 1 -print0)
+	# One ln for all (one each was half a second of every run).
+	find "$srcdir" -mindepth 1 -maxdepth 1 -exec ln -s -t "$cc_farm" -- {} +
 	ln -s -- "$scratch" "$cc_farm/.klp-scratch"
 }
 
 # cc_farm_paths CMD: a patched unit's command with the overlay named
-# through .klp-scratch, for a compile in cc_farm.
+# through .klp-scratch, for a compile in cc_farm, in REPLY.
 cc_farm_paths() {
 	local cmd=$1 rel
 	rel=.klp-scratch/${overlay#"$scratch/"}
 	cmd=${cmd//"$overlay/"/"$rel/"}
-	printf '%s' "${cmd/" -ffunction-sections -fdata-sections "/" -ffunction-sections -fdata-sections -fdebug-prefix-map=$cc_farm=$srcdir "}"
+	REPLY=${cmd/" -ffunction-sections -fdata-sections "/" -ffunction-sections -fdata-sections -fdebug-prefix-map=$cc_farm=$srcdir "}
 }
 
 # cc_in_farm orig|patched: whether the compile runs in cc_farm. Not the

@@ -684,11 +684,11 @@ distro_unpacked_module() {
 # The functions the differ found changed in object $1 (none when it had
 # no diff, as an object without a change has not).
 distro_changed_functions() {
-	local kind fn through aliases
-	while IFS= read -r kind && IFS= read -r fn && IFS= read -r through &&
-		IFS= read -r aliases; do
-		[ "$kind" != changed ] || printf '%s\n' "$fn"
-	done < <(function_records "$1")
+	local i
+	for i in "${!fn_kind[@]}"; do
+		[ "${fn_obj[i]}" != "$1" ] || [ "${fn_kind[i]}" != changed ] ||
+			printf '%s\n' "${fn_name[i]}"
+	done
 }
 
 # klp-verify's options: System.map, and for each object its module's

@@ -24,60 +24,66 @@ kernel_release() {
 	cat -- "$srcdir/include/config/kernel.release" 2> /dev/null || true
 }
 
-# The differ's --functions records of object $1 (none when it had no
-# diff), each as four lines: kind, name, through, aliases (comma-separated).
+# The differ's --functions records of every object, read once, in the
+# objects' order, into fn_obj, fn_kind, fn_name, fn_through and
+# fn_aliases (comma-separated), one element a function (the manifest,
+# the report and --distro's check each went through the files again,
+# forking per object and field: a second of a run).
 # Split by hand: read would merge empty fields (a tab is IFS whitespace).
-function_records() {
-	local f line field i
-	f=$(diff_out "$1").functions
-	[ -f "$f" ] || return 0
-	while IFS= read -r line; do
-		for i in 1 2 3; do
-			field=${line%%$'\t'*}
-			printf '%s\n' "$(record_unfield "$field")"
+read_function_records() {
+	local obj f line
+	fn_obj=() fn_kind=() fn_name=() fn_through=() fn_aliases=()
+	for obj in "${objects[@]}"; do
+		diff_out "$obj" f
+		[ -f "$f.functions" ] || continue
+		while IFS= read -r line; do
+			fn_obj+=("$obj")
+			record_unfield "${line%%$'\t'*}"
+			fn_kind+=("$REPLY")
 			line=${line#*$'\t'}
-		done
-		printf '%s\n' "$(record_unfield "$line")"
-	done < "$f"
+			record_unfield "${line%%$'\t'*}"
+			fn_name+=("$REPLY")
+			line=${line#*$'\t'}
+			record_unfield "${line%%$'\t'*}"
+			fn_through+=("$REPLY")
+			record_unfield "${line#*$'\t'}"
+			fn_aliases+=("$REPLY")
+		done < "$f.functions"
+	done
 }
 
-# A record field unescaped (record_field's inverse), but for a newline,
-# which would split function_records' one line per field: a space. No
-# function name holds any of these bytes.
+# A record field unescaped (record_field's inverse) into REPLY, but for a
+# newline: a space. No function name holds any of these bytes.
 record_unfield() {
 	local s=${1//\\\\/$'\x01'}
 	s=${s//\\t/$'\t'}
 	s=${s//\\r/$'\r'}
 	s=${s//\\n/ }
-	printf '%s' "${s//$'\x01'/\\}"
+	REPLY=${s//$'\x01'/\\}
 }
 
 # klp-manifest's --new OBJ:FUNC for each new function the differ reported.
 new_function_args() {
-	local obj kind fn through aliases
-	for obj in "${objects[@]}"; do
-		while IFS= read -r kind && IFS= read -r fn && IFS= read -r through &&
-			IFS= read -r aliases; do
-			[ "$kind" != new ] || printf '%s\n' --new "${obj_module[$obj]}:$fn"
-		done < <(function_records "$obj")
+	local i
+	for i in "${!fn_kind[@]}"; do
+		[ "${fn_kind[i]}" != new ] ||
+			printf '%s\n' --new "${obj_module[${fn_obj[i]}]}:${fn_name[i]}"
 	done
 }
 
 # klp-manifest's --through and --alias for what the differ said of each
 # changed function: the untraceable function it is patched for, its other names.
 function_note_args() {
-	local obj kind fn through aliases a names
-	for obj in "${objects[@]}"; do
-		while IFS= read -r kind && IFS= read -r fn && IFS= read -r through &&
-			IFS= read -r aliases; do
-			[ "$kind" = changed ] || continue
-			[ -z "$through" ] ||
-				printf '%s\n' --through "${obj_module[$obj]}:$fn:$through"
-			IFS=, read -ra names <<< "$aliases"
-			for a in "${names[@]}"; do
-				printf '%s\n' --alias "${obj_module[$obj]}:$fn:$a"
-			done
-		done < <(function_records "$obj")
+	local i mod a names
+	for i in "${!fn_kind[@]}"; do
+		[ "${fn_kind[i]}" = changed ] || continue
+		mod=${obj_module[${fn_obj[i]}]}
+		[ -z "${fn_through[i]}" ] ||
+			printf '%s\n' --through "$mod:${fn_name[i]}:${fn_through[i]}"
+		IFS=, read -ra names <<< "${fn_aliases[i]}"
+		for a in "${names[@]}"; do
+			printf '%s\n' --alias "$mod:${fn_name[i]}:$a"
+		done
 	done
 }
 

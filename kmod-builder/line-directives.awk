@@ -6,6 +6,11 @@
 # (WARN, BUG, pr_* and might_sleep embed __LINE__).
 #
 #   awk -v path=fs/proc/cmdline.c -v ranges=FILE -f line-directives.awk PATCHED.c
+#   awk -v outdir=DIR -f line-directives.awk FILE...
+#
+# The second form, run in the tree, writes DIR/FILE for each FILE (a
+# path in the tree, its own path), with no ranges: each gets #line 1
+# alone (the affected units that no patch touches, in one run).
 #
 # ranges: lines "FIRST LAST DELTA": new lines FIRST..LAST are unchanged
 # context, original line = new line - DELTA (from hunk-ranges.awk). A
@@ -27,8 +32,23 @@ BEGIN {
 		first[n] = f[1]; last[n] = f[2]; delta[n] = f[3]; n++
 	}
 	cur = 0
-	printf "#line 1 \"%s\"\n", path
+	if (outdir == "")
+		printf "#line 1 \"%s\"\n", path
 	prev = ""
+}
+
+outdir != "" && FNR == 1 {
+	if (out != "")
+		close(out)
+	path = FILENAME
+	seen[path] = 1
+	out = outdir "/" FILENAME
+	printf "#line 1 \"%s\"\n", path > out
+}
+
+outdir != "" {
+	print > out
+	next
 }
 
 {
@@ -42,4 +62,13 @@ BEGIN {
 	}
 	print
 	prev = $0
+}
+
+# An empty FILE has no first line: its copy is the directive alone.
+END {
+	if (outdir == "")
+		exit
+	for (i = 1; i < ARGC; i++)
+		if (!(ARGV[i] in seen))
+			printf "#line 1 \"%s\"\n", ARGV[i] > (outdir "/" ARGV[i])
 }

@@ -5,7 +5,8 @@
 # - --ccache with an empty cache, then again (KLP_BUILD_CCACHE=1): every
 #   compile of the rebuild hits (ccache's own statistics), the objects
 #   (original and patched, after objtool) and the module are
-#   byte-identical to those of a build without ccache; a second patch
+#   byte-identical to those of a build without ccache, and no miss ran
+#   the preprocessor (depend mode); a second patch
 #   to the same file hits on the original and misses on the patched one;
 # - --cc-wrapper distcc with two real distccd servers, each in a network
 #   namespace of its own (tests/distcc-hosts.sh): a header patch reaching
@@ -60,7 +61,7 @@ export KLP_TOOLS_DIR=$build TMPDIR=$scratch/tmp
 mkdir -p "$TMPDIR"
 # The test's own cache, empty at first; none of the user's settings.
 unset KLP_BUILD_CCACHE KLP_BUILD_CC_WRAPPER CCACHE_PREFIX CCACHE_BASEDIR CCACHE_NOHASHDIR \
-	CCACHE_DISABLE CCACHE_RECACHE CCACHE_READONLY CCACHE_CONFIGPATH
+	CCACHE_DISABLE CCACHE_RECACHE CCACHE_READONLY CCACHE_CONFIGPATH CCACHE_DEPEND CCACHE_NODEPEND
 export CCACHE_DIR=$scratch/ccache
 
 # klp NAME PATCH [options...]: builds into $scratch/NAME with -k; the
@@ -143,6 +144,8 @@ ccache_tests() {
 	ccache --zero-stats > /dev/null
 	klp ccache-cold "$p1" --ccache || return 0
 	stat_is ccache-cold-misses direct_cache_miss 2
+	# Depend mode: no miss ran the preprocessor (without it, both would).
+	stat_is ccache-cold-depend-mode preprocessed_cache_miss 0
 	same_build ccache-cold-identical plain ccache-cold
 	ccache --zero-stats > /dev/null
 	KLP_BUILD_CCACHE=1 klp ccache-warm "$p1" || return 0
@@ -209,6 +212,20 @@ served_since() {
 	served=("${now[@]}")
 }
 
+# identical_pairs_skipped LOG: of the header patch's 22 units, the 20 whose
+# two objects are the same bytes are no change without the differ, which
+# runs on the 2 others (proc_parse_param's and ramfs_parse_param's).
+identical_pairs_skipped() {
+	local same ran
+	same=$(grep -c ': no change (the original and patched objects are identical)$' "$1")
+	ran=$(grep -c '^+ create-diff-object ' "$1")
+	if [ "$same" = 20 ] && [ "$ran" = 2 ]; then
+		t_pass klp-build-cc/identical-pairs-not-diffed
+	else
+		t_fail klp-build-cc/identical-pairs-not-diffed "$same identical pairs, $ran differ runs; expected 20 and 2"
+	fi
+}
+
 distcc_tests() {
 	local p14=$kp/14-inline-header/1.patch total
 	served=(0 0)
@@ -234,6 +251,7 @@ distcc_tests() {
 		"$scratch/distcc.err"
 	klp local "$p14" || return 0
 	same_build distcc-identical local distcc
+	identical_pairs_skipped "$(kept local)/klp-build.log"
 	# Both: ccache's misses go out (an empty cache, so both compiles miss).
 	export CCACHE_DIR=$scratch/ccache-distcc
 	[ -s "$scratch/plain.kept" ] || klp plain "$kp/01-proc-string/1.patch" || return 0
