@@ -1,46 +1,47 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced, not run: compiles one object of the 6.1 test tree the way
-# klp-build does (kbuild's recorded command plus -ffunction-sections
-# -fdata-sections, then the same objtool run), from the tree's source or a
-# copy of it.  The caller sets $tree.
+# klp-build does, with klp-build's own parser of kbuild's .cmd files and
+# its compile_cmd (klp-build is sourced, as bench/ does): kbuild's
+# recorded command plus klp-build's flags, then the same objtool run,
+# from the tree's source or a copy of it. The caller sets $tree.
 # shellcheck shell=bash disable=SC2154
 
-# kbuild_cmd OBJ: the command kbuild compiled OBJ with.
-kbuild_cmd() {
-	local obj=$1 f
-	f="$tree/$(dirname "$obj")/.$(basename "$obj").cmd"
-	awk -v key="cmd_$obj := " 'index($0, key) == 1 { print substr($0, length(key) + 1); exit }' "$f"
-}
+# shellcheck source=kmod-builder/klp-build
+. "$(dirname "${BASH_SOURCE[0]}")/../kmod-builder/klp-build"
 
+# source_of OBJ: the source kbuild compiled OBJ from.
 source_of() {
-	sed -n "s|^source_$1 := ||p" "$tree/$(dirname "$1")/.$(basename "$1").cmd"
+	srcdir=$tree
+	[ -n "${obj_cmd[$1]+set}" ] || read_kbuild_cmds "$1"
+	printf '%s\n' "${obj_src[$1]:-}"
 }
 
-# kbuild_compile OBJ SRC OUT: kbuild's command for OBJ on source SRC into
-# OUT.  -iquote keeps the object's own directory first for #include "x.h"
-# of a source copied elsewhere; a copy should start with #line 1 "PATH"
-# so __FILE__ stays the tree's.
+# kbuild_compile OBJ SRC OUT: OBJ's command on source SRC, into OUT. A
+# SRC other than the tree's is compiled as klp-build compiles a patched
+# source: from an overlay where a link gives it the tree's name (its
+# STT_FILE symbol), with -iquote its tree directory for #include "x.h";
+# a copy should start with #line 1 "PATH" so __FILE__ stays the tree's.
 kbuild_compile() {
-	local obj=$1 src=$2 out=$3 cmd cc objtool orig_src dep
-	cmd=$(kbuild_cmd "$obj")
-	cc=${cmd%% ; *}
-	objtool=
-	[[ $cmd == *" ; "* ]] && objtool=${cmd#* ; }
-	orig_src=$(source_of "$obj")
-	dep="$(dirname "$obj")/.$(basename "$obj").d"
-	cc=${cc/"-Wp,-MMD,$dep"/"-Wp,-MMD,$out.d"}
-	cc="${cc%% *} -iquote $(dirname "$orig_src") ${cc#* }"
-	cc=${cc/" -c -o $obj "/" -c -o $out "}
-	# Last, so that they win over a directory's -fno-function-sections (init/).
-	cc=${cc/%" $orig_src"*/" -ffunction-sections -fdata-sections $src"}
+	local obj=$1 src=$2 out=$3 unit kc_cmd
+	srcdir=$tree
+	overlay=''
+	[ -n "${obj_cmd[$obj]+set}" ] || read_kbuild_cmds "$obj"
+	unit=${obj_src[$obj]:-}
+	[ -n "$unit" ] || { echo "kbuild_compile: $obj: no command in its .cmd file" >&2; return 1; }
+	if [ "$src" = "$unit" ]; then
+		compile_cmd "$obj" orig "$out" kc_cmd
+	else
+		overlay=$(mktemp -d "${TMPDIR:-/tmp}/kbuild-compile.XXXXXX")
+		mkdir -p "$overlay/$(dirname "$unit")"
+		ln -s "$(readlink -f "$src")" "$overlay/$unit"
+		compile_cmd "$obj" patched "$out" kc_cmd
+	fi
 	# set -e does not hold in a function called from an && list.
-	(
-		cd "$tree" || exit
-		eval "$cc" || exit
-		if [ -n "$objtool" ]; then
-			objtool=${objtool/%" $obj"*/" $out"}
-			eval "$objtool" || exit
-		fi
-	) || { rm -f "$out" "$out.d"; return 1; }
-	rm -f "$out.d"
+	local rc=0
+	(cd "$tree" && bash -c "$kc_cmd") || rc=1
+	[ -z "$overlay" ] || rm -rf -- "$overlay"
+	overlay=''
+	[ "$rc" = 0 ] || rm -f -- "$out"
+	rm -f -- "$out.d"
+	return "$rc"
 }

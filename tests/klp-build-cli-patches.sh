@@ -188,3 +188,13 @@ if [ -z "$forks_why" ]; then
 else
 	t_fail klp-build-cli/signal-while-forking "$forks_why"
 fi
+# The Ctrl-C tests test klp-build, not how the suite was started: a suite
+# started as `nohup ... &` inherits SIGINT ignored, which a bash started
+# under it cannot trap; t_interrupt gives its command the default back.
+ign_rc=$(
+	trap '' INT
+	t_interrupt INT "$scratch/ign.err" ready 0 \
+		bash -c 'trap "exit 7" INT; echo ready >&2; sleep 10 & wait'
+	echo "$t_interrupt_rc"
+)
+t_check klp-build-cli/interrupt-under-ignored-sigint [ "$ign_rc" = 7 ]

@@ -15,12 +15,14 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# First: it sources klp-build, whose globals (keep among them) would
+# overwrite this script's.
+# shellcheck source=scripts/kbuild-compile.sh
+. "$top/scripts/kbuild-compile.sh"
 new_fn=klp_sweep_new_fn
 tree=${PERTURB_TREE:-}
 cdo=${PERTURB_CDO:-}
 keep=${PERTURB_KEEP:-}
-# shellcheck source=scripts/kbuild-compile.sh
-. "$top/scripts/kbuild-compile.sh"
 again=${PERTURB_AGAIN:-0}
 
 # variant SRC top|append OUT: SRC with one new global function.
