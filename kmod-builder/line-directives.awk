@@ -27,7 +27,8 @@ function safe_after(line) {
 
 BEGIN {
 	n = 0
-	while ((getline r < ranges) > 0) {
+	# (gawk refuses a redirection from an empty name: the outdir form has none.)
+	while (ranges != "" && (getline r < ranges) > 0) {
 		split(r, f, " ")
 		first[n] = f[1]; last[n] = f[2]; delta[n] = f[3]; n++
 	}
