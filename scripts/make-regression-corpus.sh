@@ -3,8 +3,10 @@
 # Regenerates test-fixtures/regression/ from the klp-build suite: for each
 # patch of test-fixtures/kpatches/, the original and patched objects
 # klp-build compiled from the 6.1 test tree, and what the differ said of
-# them in that run (whose module the suite proves in the VM). Run after a
-# change to the cases; review the diff of the expected files.
+# them in that run (whose module the suite proves in the VM). A pair
+# klp-build found identical is as the compiler left it (objtool runs on
+# the pairs that differ only; the committed pairs predate that). Run
+# after a change to the cases; review the diff of the expected files.
 #   scripts/make-regression-corpus.sh [CASE...]
 set -euo pipefail
 

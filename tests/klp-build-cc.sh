@@ -98,9 +98,6 @@ same_build() {
 	fi
 }
 
-# The ccache whose statistics stat_is reads (the root part: the root's).
-ccache_cmd=(ccache)
-
 # same_code NAME A B: for builds with debug info through distcc: the
 # modules, and the objects of both variants but for their debug info.
 # distcc preprocesses here and compiles the preprocessed file there,
@@ -125,10 +122,24 @@ same_code() {
 	fi
 }
 
-# stat_is NAME FIELD WANT: one of ccache's counters since the last zeroing.
+# cc_zero: counts start again (stat_is), from ccache's statistics log
+# of the current cache, which names each compile's input.
+cc_zero() {
+	export CCACHE_STATSLOG=$CCACHE_DIR/stats.log
+	mkdir -p -- "$CCACHE_DIR"
+	: > "$CCACHE_STATSLOG"
+}
+
+# stat_is NAME FIELD WANT: one of ccache's counters since cc_zero, for
+# the units' compiles only: the module's make compiles through ccache
+# too (livepatch-main.c, the .mod.c, 6.12's scripts/module-common.c,
+# and kbuild's option probes of /dev/null), as many times in every run.
 stat_is() {
 	local have
-	have=$("${ccache_cmd[@]}" --print-stats | awk -v f="$2" '$1 == f { print $2 }')
+	have=$(awk -v f="$2" '
+		/^# / { path = substr($0, 3); unit = path !~ /^(|\/dev\/null|.*\/livepatch-[^\/]*\.c|(.*\/)?scripts\/.*)$/; next }
+		unit && $1 == f { n++ }
+		END { print n + 0 }' "$CCACHE_STATSLOG")
 	if [ "$have" = "$3" ]; then
 		t_pass "klp-build-cc/$1"
 	else
@@ -141,22 +152,23 @@ ccache_tests() {
 	# Another change to the same function: its original unit is cached.
 	sed 's/klp-build was here/klp-build was here again/' "$p1" > "$p2"
 	klp plain "$p1" || return 0
-	ccache --zero-stats > /dev/null
+	cc_zero
 	klp ccache-cold "$p1" --ccache || return 0
 	stat_is ccache-cold-misses direct_cache_miss 2
 	# Depend mode: no miss ran the preprocessor (without it, both would).
 	stat_is ccache-cold-depend-mode preprocessed_cache_miss 0
 	same_build ccache-cold-identical plain ccache-cold
-	ccache --zero-stats > /dev/null
+	cc_zero
 	KLP_BUILD_CCACHE=1 klp ccache-warm "$p1" || return 0
 	stat_is ccache-warm-hits direct_cache_hit 2
 	stat_is ccache-warm-no-miss cache_miss 0
+	probes_cached ccache-warm-module-probes-hit
 	same_build ccache-warm-identical plain ccache-warm
 	# kbuild's objtool step runs after the compiler, on a hit too.
 	obj=$(kept ccache-warm)/patched/fs/proc/cmdline.o
 	t_check klp-build-cc/ccache-objtool-ran grep -q '\.orc_unwind_ip' <(readelf -SW "$obj")
 	klp plain-second "$p2" || return 0
-	ccache --zero-stats > /dev/null
+	cc_zero
 	klp ccache-second "$p2" --ccache || return 0
 	stat_is ccache-second-hits direct_cache_hit 1
 	stat_is ccache-second-misses cache_miss 1
@@ -226,6 +238,34 @@ identical_pairs_skipped() {
 	fi
 }
 
+# objtool_only_on_changed KEPT: kbuild's objtool pass (its ORC tables)
+# ran on the 2 pairs that differ, both sides, and on none of the 20
+# identical ones, whose objects stay as the compiler left them.
+objtool_only_on_changed() {
+	local obj with=()
+	while IFS= read -r obj; do
+		readelf -SW "$1/$obj" | grep -q '\.orc_unwind_ip' && with+=("$obj")
+	done < <(cd "$1" && find orig patched -name '*.o' | sort)
+	if [ "${with[*]}" = "orig/fs/proc/root.o orig/fs/ramfs/inode.o patched/fs/proc/root.o patched/fs/ramfs/inode.o" ]; then
+		t_pass klp-build-cc/objtool-only-on-changed-pairs
+	else
+		t_fail klp-build-cc/objtool-only-on-changed-pairs "objects with ORC: ${with[*]:-none}; expected the 2 changed pairs"
+	fi
+}
+
+# probes_cached NAME: the module's make compiled through ccache, and in
+# a warm run each of kbuild's option probes (of /dev/null) was a hit.
+probes_cached() {
+	local hits misses
+	hits=$(awk '/^# / { p = substr($0, 3) == "/dev/null"; next } p && $1 == "direct_cache_hit" { n++ } END { print n + 0 }' "$CCACHE_STATSLOG")
+	misses=$(awk '/^# / { p = substr($0, 3) == "/dev/null"; next } p && $1 == "cache_miss" { n++ } END { print n + 0 }' "$CCACHE_STATSLOG")
+	if [ "$hits" -ge 10 ] && [ "$misses" = 0 ]; then
+		t_pass "klp-build-cc/$1"
+	else
+		t_fail "klp-build-cc/$1" "kbuild's probes through ccache: $hits hits, $misses misses; expected 10 or more hits, no miss"
+	fi
+}
+
 distcc_tests() {
 	local p14=$kp/14-inline-header/1.patch total
 	served=(0 0)
@@ -252,6 +292,7 @@ distcc_tests() {
 	klp local "$p14" || return 0
 	same_build distcc-identical local distcc
 	identical_pairs_skipped "$(kept local)/klp-build.log"
+	objtool_only_on_changed "$(kept local)"
 	# Both: ccache's misses go out (an empty cache, so both compiles miss).
 	export CCACHE_DIR=$scratch/ccache-distcc
 	[ -s "$scratch/plain.kept" ] || klp plain "$kp/01-proc-string/1.patch" || return 0
@@ -271,10 +312,10 @@ distro_tests() {
 	target=(--distro)
 	export CCACHE_DIR=$scratch/ccache-distro
 	klp distro-plain "$p" || return 0
-	ccache --zero-stats > /dev/null
+	cc_zero
 	klp distro-cold "$p" --ccache || return 0
 	stat_is distro-cold-misses cache_miss 2
-	ccache --zero-stats > /dev/null
+	cc_zero
 	klp distro-warm "$p" --ccache || return 0
 	stat_is distro-warm-hits direct_cache_hit 2
 	stat_is distro-warm-no-miss cache_miss 0
@@ -358,11 +399,10 @@ root_ccache_tests() {
 	shift
 	export CCACHE_DIR=$scratch/ccache-root
 	mkdir -p "$CCACHE_DIR"
-	ccache_cmd=(droot_run "$(droot_path "${KLP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/klp-build}/distro" trixie)"
-		"$CCACHE_DIR" -- ccache)
+	cc_zero
 	klp root-ccache-cold "$1" --ccache "${@:2}" || return 0
 	stat_is root-ccache-cold-misses cache_miss $((2 * units))
-	"${ccache_cmd[@]}" --zero-stats > /dev/null
+	cc_zero
 	klp root-ccache-warm "$1" --ccache "${@:2}" || return 0
 	stat_is root-ccache-warm-hits direct_cache_hit $((2 * units))
 	stat_is root-ccache-warm-no-miss cache_miss 0
