@@ -24,6 +24,10 @@ cache=${KLP_CACHE_DIR:-$top/.cache}/distro
 patch=$top/test-fixtures/distro-kpatches/d1-module-binfmt-misc/1.patch
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# The runs fail on purpose and keep their scratch directories (the log):
+# in the test's own.
+export TMPDIR=$scratch/tmp
+mkdir -p "$TMPDIR"
 
 # The release the suite built for: the -amd64 cache directory whose
 # source is prepared from the installed linux-source-6.1's version

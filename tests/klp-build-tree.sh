@@ -49,7 +49,9 @@ run_success() {
 run_failure() {
 	local line='seq_puts(m, "x") syntax error;'
 	broken_patch > "$scratch/broken.patch"
-	if "$klp_build" -s "$tree" -o "$scratch/out" -n broken "$scratch/broken.patch" > "$scratch/log" 2>&1; then
+	# A failed run keeps its scratch directory (the log): in the test's own.
+	mkdir -p "$scratch/tmp-failure"
+	if TMPDIR=$scratch/tmp-failure "$klp_build" -s "$tree" -o "$scratch/out" -n broken "$scratch/broken.patch" > "$scratch/log" 2>&1; then
 		t_fail klp-build-tree/failure "a patch that does not compile was built"
 		return
 	fi
