@@ -52,8 +52,14 @@ pool_wait_one() {
 	[ "$progress_total" = 0 ] || progress_step
 }
 
+# pool_drain: waits for every job; fails if one failed since the last
+# drain, also one reaped by pool_run as it waited for a free slot.
 pool_drain() {
+	local failed
 	while [ "${#pool[@]}" -gt 0 ]; do
 		pool_wait_one
 	done
+	failed=$pool_failed
+	pool_failed=0
+	[ "$failed" = 0 ]
 }

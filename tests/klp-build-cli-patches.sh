@@ -119,6 +119,17 @@ else
 	t_fail klp-build-cli/compile-error-manifest-quotes-patched-line "$(jq -c .failure "$scratch/err-out/livepatch-e.json")"
 fi
 
+# A compile that fails while the pool waits for a free slot (-j 1: the
+# patched fs/a.o, reaped as fs/b.o's compile is queued) still ends the
+# build phase, as one reaped at its end does.
+ct2=$scratch/c2/cmdtree
+cmd_tree "$ct2"
+printf 'int y;\n' > "$ct2/fs/b.c"
+printf '%s\n' 'source_fs/b.o := fs/b.c' \
+	'cmd_fs/b.o := gcc -Wp,-MMD,fs/.b.o.d -O2 -c -o fs/b.o fs/b.c' > "$ct2/fs/.b.o.cmd"
+printf -- '--- a/fs/a.c\n+++ b/fs/a.c\n@@ -4,4 +4,4 @@\n int f(void)\n {\n-\treturn x;\n+\treturn x + klp_undeclared_name;\n }\n--- a/fs/b.c\n+++ b/fs/b.c\n@@ -1 +1 @@\n-int y;\n+int z;\n' > "$scratch/early-error.patch"
+expect_tmp early-compile-error 1 'error: build patched: compiling the objects failed' -s "$ct2" -j 1 "$scratch/early-error.patch"
+
 # The outputs are checked before the build: a directory that takes no
 # file (/proc/self, even for root), a directory where the module goes.
 expect unwritable-output 2 '-o /proc/self: cannot create files there' -s "$b" -o /proc/self "$scratch/plain.patch"
