@@ -257,8 +257,8 @@ objtool_only_on_changed() {
 # a warm run each of kbuild's option probes (of /dev/null) was a hit.
 probes_cached() {
 	local hits misses
-	hits=$(awk '/^# / { p = substr($0, 3) == "/dev/null"; next } p && $1 == "direct_cache_hit" { n++ } END { print n + 0 }' "$CCACHE_STATSLOG")
-	misses=$(awk '/^# / { p = substr($0, 3) == "/dev/null"; next } p && $1 == "cache_miss" { n++ } END { print n + 0 }' "$CCACHE_STATSLOG")
+	read -r hits misses < <(awk '/^# / { p = substr($0, 3) == "/dev/null"; next }
+		p { n[$1]++ } END { print n["direct_cache_hit"] + 0, n["cache_miss"] + 0 }' "$CCACHE_STATSLOG")
 	if [ "$hits" -ge 10 ] && [ "$misses" = 0 ]; then
 		t_pass "klp-build-cc/$1"
 	else
